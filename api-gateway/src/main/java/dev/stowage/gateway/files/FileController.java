@@ -1,0 +1,52 @@
+package dev.stowage.gateway.files;
+
+import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.Tenants;
+import java.util.UUID;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/v1/files/{id}} and {@code /content}, the original bytes unchanged. */
+@RestController
+@RequestMapping("/api/v1/files")
+class FileController {
+
+    private final FileQueries files;
+
+    FileController(FileQueries files) {
+        this.files = files;
+    }
+
+    @GetMapping("/{fileId}")
+    FileView file(@PathVariable UUID fileId) {
+        return files.find(Tenants.DEFAULT, fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
+    }
+
+    @GetMapping("/{fileId}/content")
+    ResponseEntity<byte[]> content(@PathVariable UUID fileId) {
+        FileQueries.Content content =
+                files.content(Tenants.DEFAULT, fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
+        // Served as a download, never rendered: the bytes are the client's and unchecked.
+        return ResponseEntity.ok()
+                .contentType(mediaType(content.contentType()))
+                .header(
+                        HttpHeaders.CONTENT_DISPOSITION,
+                        ContentDisposition.attachment().build().toString())
+                .header("X-Content-Type-Options", "nosniff")
+                .body(content.bytes());
+    }
+
+    private static MediaType mediaType(String stored) {
+        try {
+            return MediaType.parseMediaType(stored);
+        } catch (IllegalArgumentException e) {
+            return MediaType.APPLICATION_OCTET_STREAM;
+        }
+    }
+}

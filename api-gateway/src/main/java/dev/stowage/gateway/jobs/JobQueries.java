@@ -1,0 +1,109 @@
+package dev.stowage.gateway.jobs;
+
+import dev.stowage.model.FileStatus;
+import dev.stowage.model.JobStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Reads jobs with their progress, counted from the files' rows in the same statement, so a snapshot is always
+ * consistent: the counts add up to the total and the status agrees with them.
+ */
+@Repository
+class JobQueries {
+
+    /** Per job: its row and its files counted by status. */
+    private static final String JOBS_WITH_COUNTS = """
+            with counted as (
+              select j.id, j.dataset, j.total, j.created_at,
+                     count(*) filter (where f.status = 'QUEUED') as queued,
+                     count(*) filter (where f.status = 'PROCESSING') as processing,
+                     count(*) filter (where f.status = 'RETRYING') as retrying,
+                     count(*) filter (where f.status = 'DONE') as done,
+                     count(*) filter (where f.status = 'FAILED') as failed,
+                     greatest(j.created_at, max(f.updated_at)) as updated_at,
+                     max(f.finished_at) as last_finished_at
+                from jobs j join files f on f.job_id = j.id
+               where j.tenant = :tenant %s
+               group by j.id
+            )
+            select *, case when done + failed = total then case when failed = 0 then 'DONE'
+                                                               when done = 0 then 'FAILED'
+                                                               else 'PARTIALLY_FAILED' end
+                           when queued = total then 'QUEUED'
+                           else 'PROCESSING' end as status
+              from counted
+            """;
+
+    private static final String ONE_JOB = JOBS_WITH_COUNTS.formatted("and j.id = :id");
+    private static final String PAGE_OF_JOBS = "select * from (" + JOBS_WITH_COUNTS.formatted("")
+            + ") jobs where (cast(:status as text) is null or status = :status)"
+            + " order by created_at desc, id limit :limit offset :offset";
+    private static final String FILES_OF_JOB = "select id, name, size_bytes, status, attempts, storage, table_name,"
+            + " records, error from files where job_id = :id order by ordinal";
+
+    private final JdbcClient sql;
+
+    JobQueries(JdbcClient sql) {
+        this.sql = sql;
+    }
+
+    Optional<JobView> find(String tenant, UUID jobId) {
+        return sql.sql(ONE_JOB)
+                .param("tenant", tenant)
+                .param("id", jobId)
+                .query((rs, n) -> job(rs, files(jobId)))
+                .optional();
+    }
+
+    List<JobView> page(String tenant, @Nullable JobStatus status, int page, int size) {
+        return sql.sql(PAGE_OF_JOBS)
+                .param("tenant", tenant)
+                .param("status", status == null ? null : status.name())
+                .param("limit", size)
+                .param("offset", (long) page * size)
+                .query((rs, n) -> job(rs, List.of()))
+                .list();
+    }
+
+    private List<JobView.FileSummary> files(UUID jobId) {
+        return sql.sql(FILES_OF_JOB)
+                .param("id", jobId)
+                .query((rs, n) -> new JobView.FileSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getLong("size_bytes"),
+                        FileStatus.valueOf(rs.getString("status")),
+                        rs.getInt("attempts"),
+                        rs.getString("storage"),
+                        rs.getString("table_name"),
+                        rs.getObject("records", Long.class),
+                        rs.getString("error")))
+                .list();
+    }
+
+    private static JobView job(ResultSet rs, List<JobView.FileSummary> files) throws SQLException {
+        int total = rs.getInt("total");
+        int done = rs.getInt("done");
+        int failed = rs.getInt("failed");
+        JobView.Progress progress = JobView.Progress.of(
+                total, rs.getInt("queued"), rs.getInt("processing"), rs.getInt("retrying"), done, failed);
+        boolean ended = done + failed == total;
+        return new JobView(
+                rs.getObject("id", UUID.class),
+                JobStatus.valueOf(rs.getString("status")),
+                rs.getString("dataset"),
+                progress,
+                rs.getObject("created_at", OffsetDateTime.class),
+                rs.getObject("updated_at", OffsetDateTime.class),
+                ended ? rs.getObject("last_finished_at", OffsetDateTime.class) : null,
+                files);
+    }
+}

@@ -1,0 +1,5 @@
+/** Reading jobs: status and progress derived from the files' rows. */
+@NullMarked
+package dev.stowage.gateway.jobs;
+
+import org.jspecify.annotations.NullMarked;

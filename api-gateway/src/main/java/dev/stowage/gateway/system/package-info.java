@@ -1,0 +1,5 @@
+/** Cross-cutting web concerns: error answers as RFC 9457 problem details, server limits, tenants. */
+@NullMarked
+package dev.stowage.gateway.system;
+
+import org.jspecify.annotations.NullMarked;

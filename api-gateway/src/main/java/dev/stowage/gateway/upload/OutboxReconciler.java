@@ -1,0 +1,76 @@
+package dev.stowage.gateway.upload;
+
+import dev.stowage.model.FileMessage;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes the files whose upload could not get the broker's confirms (transactional outbox). Rows are locked
+ * with {@code SKIP LOCKED}, so several gateways share the work; a message published twice is harmless because
+ * workers skip files that already ended.
+ */
+@Component
+class OutboxReconciler {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxReconciler.class);
+
+    private static final String UNPUBLISHED = "select id, job_id from files where published_at is null"
+            + " and created_at < now() - make_interval(secs => ?) order by created_at limit ? for update skip locked";
+    private static final String MARK_PUBLISHED = "update files set published_at = now() where id = any(?)";
+
+    private final JdbcClient sql;
+    private final TransactionTemplate transaction;
+    private final FilePublisher publisher;
+    private final OutboxSettings settings;
+    private final TaskScheduler scheduler;
+
+    OutboxReconciler(
+            JdbcClient sql,
+            TransactionTemplate transaction,
+            FilePublisher publisher,
+            OutboxSettings settings,
+            TaskScheduler scheduler) {
+        this.sql = sql;
+        this.transaction = transaction;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.scheduler = scheduler;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::publishPending, settings.interval());
+    }
+
+    void publishPending() {
+        try {
+            Integer published = transaction.execute(status -> {
+                List<FileMessage> pending = sql.sql(UNPUBLISHED)
+                        .param(settings.publishAfter().toMillis() / 1000.0)
+                        .param(settings.batchSize())
+                        .query((rs, n) ->
+                                new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
+                        .list();
+                if (pending.isEmpty() || !publisher.publish(pending)) {
+                    return 0;
+                }
+                UUID[] ids = pending.stream().map(FileMessage::fileId).toArray(UUID[]::new);
+                sql.sql(MARK_PUBLISHED).param(ids).update();
+                return pending.size();
+            });
+            if (published != null && published > 0) {
+                log.info("Published {} files from the outbox", published);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Outbox pass failed, will try again: {}", e.toString());
+        }
+    }
+}

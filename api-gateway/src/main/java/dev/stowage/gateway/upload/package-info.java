@@ -1,0 +1,5 @@
+/** Upload intake: stores the job, its files and their bytes in one transaction, then publishes one work message per file (with an outbox for when the broker is away). */
+@NullMarked
+package dev.stowage.gateway.upload;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,14 @@
+package dev.stowage.model;
+
+/** Where one file is in its life: {@code QUEUED → PROCESSING → DONE}, or via {@code RETRYING}, or {@code FAILED}. */
+public enum FileStatus {
+    QUEUED,
+    PROCESSING,
+    RETRYING,
+    DONE,
+    FAILED;
+
+    public boolean ended() {
+        return this == DONE || this == FAILED;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.stowage.model;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+
+/**
+ * Every exchange, queue, routing key and header name, spelled once, derived from the prefix and the retry
+ * delays. Both services declare {@link #declarables()} at start-up; declaring is idempotent, so either may
+ * start first.
+ *
+ * <pre>
+ * exchange P.work ──work──▶ queue P.work (quorum, DLX P.dlx) ──rejected──▶ exchange P.dlx ──dead──▶ queue P.dlq
+ * exchange P.retry ──1000ms──▶ queue P.retry.1000ms (TTL 1 s, DLX P.work / work) ──▶ back to P.work
+ * </pre>
+ */
+public record Topology(String prefix, List<Duration> retryDelays, int deliveryLimit) {
+
+    public static final String WORK_ROUTING_KEY = "work";
+    public static final String DEAD_ROUTING_KEY = "dead";
+
+    /** Headers of ours on every message; small on purpose: the full story lives in PostgreSQL. */
+    public static final String JOB_ID_HEADER = "x-stowage-job-id";
+
+    public static final String FILE_ID_HEADER = "x-stowage-file-id";
+    public static final String ATTEMPTS_HEADER = "x-stowage-attempts";
+    public static final String ERROR_HEADER = "x-stowage-error";
+
+    public Topology {
+        retryDelays = List.copyOf(retryDelays);
+    }
+
+    public static Topology of(TopologyProperties topology, RetryProperties retry) {
+        return new Topology(topology.prefix(), retry.delays(), topology.deliveryLimit());
+    }
+
+    public String workExchange() {
+        return prefix + ".work";
+    }
+
+    public String workQueue() {
+        return prefix + ".work";
+    }
+
+    public String retryExchange() {
+        return prefix + ".retry";
+    }
+
+    public String deadLetterExchange() {
+        return prefix + ".dlx";
+    }
+
+    public String deadLetterQueue() {
+        return prefix + ".dlq";
+    }
+
+    /** Routing key of the retry tier that waits {@code delay}, e.g. {@code 1000ms}. */
+    public static String retryRoutingKey(Duration delay) {
+        return delay.toMillis() + "ms";
+    }
+
+    public String retryQueue(Duration delay) {
+        return prefix + ".retry." + retryRoutingKey(delay);
+    }
+
+    /** Every queue name, for operators and for tests that clean up after themselves. */
+    public List<String> queues() {
+        List<String> names = new ArrayList<>(List.of(workQueue(), deadLetterQueue()));
+        retryDelays.forEach(delay -> names.add(retryQueue(delay)));
+        return names;
+    }
+
+    public List<String> exchanges() {
+        return List.of(workExchange(), retryExchange(), deadLetterExchange());
+    }
+
+    public Declarables declarables() {
+        List<Declarable> all = new ArrayList<>();
+        DirectExchange work = durable(workExchange());
+        DirectExchange retry = durable(retryExchange());
+        DirectExchange dead = durable(deadLetterExchange());
+        Queue workQueue = QueueBuilder.durable(workQueue())
+                .quorum()
+                // A message whose worker keeps dying (kill -9, OOM) is dead-lettered after this many deliveries.
+                .deliveryLimit(deliveryLimit)
+                .deadLetterExchange(deadLetterExchange())
+                .deadLetterRoutingKey(DEAD_ROUTING_KEY)
+                .build();
+        Queue deadLetterQueue = QueueBuilder.durable(deadLetterQueue()).quorum().build();
+        all.addAll(List.of(work, retry, dead, workQueue, deadLetterQueue));
+        all.add(bind(workQueue, work, WORK_ROUTING_KEY));
+        all.add(bind(deadLetterQueue, dead, DEAD_ROUTING_KEY));
+        for (Duration delay : retryDelays) {
+            // One queue per delay: a per-queue TTL expires messages in order, mixed per-message TTLs would not.
+            Queue tier = QueueBuilder.durable(retryQueue(delay))
+                    .ttl(Math.toIntExact(delay.toMillis()))
+                    .deadLetterExchange(workExchange())
+                    .deadLetterRoutingKey(WORK_ROUTING_KEY)
+                    .build();
+            all.add(tier);
+            all.add(bind(tier, retry, retryRoutingKey(delay)));
+        }
+        return new Declarables(all);
+    }
+
+    private static DirectExchange durable(String name) {
+        return ExchangeBuilder.directExchange(name).durable(true).build();
+    }
+
+    private static Binding bind(Queue queue, DirectExchange exchange, String routingKey) {
+        return BindingBuilder.bind(queue).to(exchange).with(routingKey);
+    }
+}

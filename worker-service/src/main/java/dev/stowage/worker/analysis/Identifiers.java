@@ -1,0 +1,88 @@
+package dev.stowage.worker.analysis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * SQL identifiers made from users' data: snake_case {@code [a-z0-9_]}, at most 63 bytes, and always quoted when
+ * they reach SQL text. This class is the only place that quotes identifiers.
+ */
+public final class Identifiers {
+
+    /** PostgreSQL truncates longer identifiers silently; we shorten them ourselves, deterministically. */
+    public static final int MAX_BYTES = 63;
+
+    private static final int HASH_CHARS = 8;
+
+    private Identifiers() {}
+
+    /** {@code "name"}, with embedded quotes doubled. Refuses NUL, which no identifier may hold. */
+    public static String quote(String identifier) {
+        if (identifier.isEmpty() || identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("Not a usable SQL identifier: " + identifier.replace("\0", "\\0"));
+        }
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code "schema"."table"}. */
+    public static String qualified(String schema, String table) {
+        return quote(schema) + '.' + quote(table);
+    }
+
+    /**
+     * A table name from a file name: extension dropped, snake_case, starting with a letter (so it never clashes with
+     * our own tables, which start with an underscore).
+     */
+    public static String table(String fileName) {
+        String base = fileName.replaceFirst("(?i)\\.(json|ndjson|jsonl|geojson|topojson|txt)$", "");
+        String name = snakeCase(base);
+        if (name.isEmpty() || !Character.isLetter(name.charAt(0))) {
+            name = "t_" + name;
+        }
+        return fit(name.replaceAll("_+$", ""), base);
+    }
+
+    /** A column name from a JSON key, not in {@code taken} (which already holds the system columns). */
+    public static String column(String key, Set<String> taken) {
+        String name = snakeCase(key);
+        if (name.isEmpty()) {
+            name = "col_" + hash(key);
+        } else if (Character.isDigit(name.charAt(0))) {
+            name = "c_" + name;
+        }
+        name = fit(name, key);
+        String candidate = name;
+        for (int n = 2; taken.contains(candidate); n++) {
+            String suffix = "_" + n;
+            candidate = name.substring(0, Math.min(name.length(), MAX_BYTES - suffix.length())) + suffix;
+        }
+        return candidate;
+    }
+
+    /** {@code fooBar-Baz 9} → {@code foo_bar_baz_9}; every character outside {@code [a-z0-9]} becomes a separator. */
+    static String snakeCase(String text) {
+        String split = text.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        return split.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+    }
+
+    /** Shortens to 63 bytes with a hash of the original, so two long names with one prefix stay apart. */
+    private static String fit(String name, String original) {
+        if (name.length() <= MAX_BYTES) { // ASCII only by now: characters are bytes
+            return name;
+        }
+        return name.substring(0, MAX_BYTES - HASH_CHARS - 1) + "_" + hash(original);
+    }
+
+    private static String hash(String original) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(original.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).substring(0, HASH_CHARS);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

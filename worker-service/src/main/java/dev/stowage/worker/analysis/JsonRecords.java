@@ -1,0 +1,102 @@
+package dev.stowage.worker.analysis;
+
+import java.util.function.Consumer;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Streams a file's records: the elements of a top-level array, the values of JSON Lines, or the one document.
+ * Only one record is in memory at a time. Duplicate keys in an object keep the last value, as PostgreSQL's jsonb
+ * does. Any syntax error becomes an {@link InvalidJsonException} that names its line, column and byte offset.
+ */
+public final class JsonRecords {
+
+    /** Floats are read as BigDecimal so that no digit is lost between the file and the database. */
+    public static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // Records are read one by one from a shared parser: what follows a record is the next one.
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    /** For a document read whole, anything after the value is an error. */
+    private static final JsonMapper WHOLE = MAPPER.rebuild()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private JsonRecords() {}
+
+    /**
+     * Reads every record and hands it to {@code records}.
+     *
+     * @param jsonLines the upload said NDJSON: a single value is then one line, not a document
+     * @return the shape of the file
+     */
+    public static Shape read(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new InvalidJsonException("The file holds no JSON value, only white space.");
+            }
+            if (first == JsonToken.START_ARRAY && !jsonLines) {
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    records.accept(MAPPER.readTree(parser));
+                }
+                expectEnd(parser);
+                return Shape.ARRAY;
+            }
+            JsonNode value = MAPPER.readTree(parser);
+            if (parser.nextToken() == null && !jsonLines) {
+                records.accept(value);
+                return Shape.DOCUMENT;
+            }
+            records.accept(value);
+            while (parser.currentToken() != null) {
+                records.accept(MAPPER.readTree(parser));
+                parser.nextToken();
+            }
+            return Shape.JSON_LINES;
+        } catch (JacksonException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** The whole file as one tree, for documents stored whole. */
+    public static JsonNode readWhole(byte[] json) {
+        try {
+            return WHOLE.readTree(json);
+        } catch (JacksonException e) {
+            throw invalid(e);
+        }
+    }
+
+    private static void expectEnd(JsonParser parser) {
+        JsonToken extra = parser.nextToken();
+        if (extra != null) {
+            throw invalidAt(parser.currentLocation(), "Unexpected content after the top-level array: " + extra);
+        }
+    }
+
+    private static InvalidJsonException invalid(JacksonException e) {
+        TokenStreamLocation where = e.getLocation();
+        String what = e.getOriginalMessage();
+        return where == null ? new InvalidJsonException("Invalid JSON: " + what, e) : invalidAt(where, what, e);
+    }
+
+    private static InvalidJsonException invalidAt(TokenStreamLocation where, String what) {
+        return new InvalidJsonException(position(where) + ": " + what);
+    }
+
+    private static InvalidJsonException invalidAt(TokenStreamLocation where, String what, Throwable cause) {
+        return new InvalidJsonException(position(where) + ": " + what, cause);
+    }
+
+    private static String position(TokenStreamLocation where) {
+        return "Invalid JSON at line %d, column %d (byte %d)"
+                .formatted(where.getLineNr(), where.getColumnNr(), where.getByteOffset());
+    }
+}

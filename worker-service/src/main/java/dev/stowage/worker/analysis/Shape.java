@@ -1,0 +1,11 @@
+package dev.stowage.worker.analysis;
+
+/** How the file's top level is laid out. */
+public enum Shape {
+    /** A top-level array; its elements are the candidate records. */
+    ARRAY,
+    /** JSON Lines / NDJSON: one JSON value per line; each value is a candidate record. */
+    JSON_LINES,
+    /** One JSON value that is not an array: an object or a scalar. */
+    DOCUMENT
+}

@@ -1,0 +1,23 @@
+package dev.stowage.worker.processing;
+
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/** A file this worker has started an attempt at, with what the database says about it. */
+record Claim(
+        UUID fileId,
+        UUID jobId,
+        int attempt,
+        String name,
+        String contentType,
+        String tenant,
+        @Nullable String dataset) {
+
+    boolean jsonLines() {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return contentType.startsWith("application/x-ndjson")
+                || contentType.startsWith("application/jsonl")
+                || lower.endsWith(".ndjson")
+                || lower.endsWith(".jsonl");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.stowage.worker.processing;
+
+import dev.stowage.model.FileStatus;
+import dev.stowage.worker.storage.Stored;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The file's state machine in SQL: claim an attempt, then end it as DONE, FAILED or DUPLICATE. */
+@Repository
+class FileStates {
+
+    private static final String CLAIM = """
+            update files f
+               set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
+              from jobs j
+             where f.id = :file and f.job_id = :job and j.id = f.job_id and f.status not in ('DONE', 'FAILED')
+            returning f.attempts, f.name, f.content_type, j.tenant, j.dataset
+            """;
+    private static final String START_ATTEMPT =
+            "insert into attempts (file_id, attempt, worker) values (:file, :attempt, :worker)";
+    private static final String CONTENT = "select bytes from file_contents where file_id = :file";
+    private static final String LOCK_FILE = "select status from files where id = :file for update";
+    private static final String TIMEOUTS =
+            "select set_config('lock_timeout', :lock, true)," + " set_config('statement_timeout', :statement, true)";
+    private static final String DONE = """
+            update files set status = 'DONE', storage = :storage, table_name = :table, records = :records,
+                   report = cast(:report as jsonb), error = null, finished_at = now(), updated_at = now()
+             where id = :file
+            """;
+    private static final String FAILED = """
+            update files set status = 'FAILED', error = :error, finished_at = now(), updated_at = now()
+             where id = :file and status <> 'DONE'
+            """;
+    private static final String END_ATTEMPT = """
+            update attempts set ended_at = now(), outcome = :outcome, error = :error, stack_trace = :stack
+             where file_id = :file and attempt = :attempt
+            """;
+
+    private final JdbcClient sql;
+
+    FileStates(JdbcClient sql) {
+        this.sql = sql;
+    }
+
+    /** Starts an attempt, unless the file already ended (a redelivery) or the message does not match the file. */
+    Optional<Claim> claim(UUID fileId, UUID jobId, String worker) {
+        Optional<Claim> claim = sql.sql(CLAIM)
+                .param("file", fileId)
+                .param("job", jobId)
+                .query((rs, n) -> new Claim(
+                        fileId,
+                        jobId,
+                        rs.getInt("attempts"),
+                        rs.getString("name"),
+                        rs.getString("content_type"),
+                        rs.getString("tenant"),
+                        rs.getString("dataset")))
+                .optional();
+        claim.ifPresent(c -> sql.sql(START_ATTEMPT)
+                .param("file", fileId)
+                .param("attempt", c.attempt())
+                .param("worker", worker)
+                .update());
+        return claim;
+    }
+
+    byte[] content(UUID fileId) {
+        return sql.sql(CONTENT).param("file", fileId).query(byte[].class).single();
+    }
+
+    /** In the storing transaction: bounds waits, then locks the file row so only one delivery stores it. */
+    FileStatus lockForStoring(UUID fileId, Duration lockTimeout, Duration statementTimeout) {
+        sql.sql(TIMEOUTS)
+                .param("lock", lockTimeout.toMillis() + "ms")
+                .param("statement", statementTimeout.toMillis() + "ms")
+                .query()
+                .singleRow();
+        return FileStatus.valueOf(
+                sql.sql(LOCK_FILE).param("file", fileId).query(String.class).single());
+    }
+
+    void done(Claim claim, Stored stored, String report) {
+        sql.sql(DONE)
+                .param("storage", stored.storage().name())
+                .param("table", stored.table())
+                .param("records", stored.records())
+                .param("report", report)
+                .param("file", claim.fileId())
+                .update();
+        endAttempt(claim, "DONE", null, null);
+    }
+
+    void failed(Claim claim, String error, String stackTrace) {
+        sql.sql(FAILED).param("error", error).param("file", claim.fileId()).update();
+        endAttempt(claim, "FAILED", error, stackTrace);
+    }
+
+    void duplicate(Claim claim) {
+        endAttempt(claim, "DUPLICATE", null, null);
+    }
+
+    private void endAttempt(Claim claim, String outcome, String error, String stackTrace) {
+        sql.sql(END_ATTEMPT)
+                .param("outcome", outcome)
+                .param("error", error)
+                .param("stack", stackTrace)
+                .param("file", claim.fileId())
+                .param("attempt", claim.attempt())
+                .update();
+    }
+}

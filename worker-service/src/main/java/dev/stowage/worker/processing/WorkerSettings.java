@@ -1,0 +1,27 @@
+package dev.stowage.worker.processing;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * @param concurrency {@code STOWAGE_WORKER_CONCURRENCY}: consumers (threads) per worker process
+ * @param prefetch {@code STOWAGE_WORKER_PREFETCH}: unacknowledged messages the broker hands each consumer ahead
+ * @param lockTimeout {@code STOWAGE_WORKER_LOCK_TIMEOUT}: longest wait for a database lock; a timeout is transient
+ * @param statementTimeout {@code STOWAGE_WORKER_STATEMENT_TIMEOUT}: longest single statement (COPY of a large file
+ *     included)
+ * @param shutdownTimeout how long a stopping worker lets in-flight files finish before returning them to the queue
+ * @param maxColumns more distinct keys than this make a record collection JSONB
+ */
+@Validated
+@ConfigurationProperties("stowage.worker")
+public record WorkerSettings(
+        @DefaultValue("4") @Min(1) @Max(256) int concurrency,
+        @DefaultValue("5") @Min(1) @Max(1000) int prefetch,
+        @DefaultValue("2s") Duration lockTimeout,
+        @DefaultValue("10m") Duration statementTimeout,
+        @DefaultValue("30s") Duration shutdownTimeout,
+        @DefaultValue("500") @Min(1) @Max(1500) int maxColumns) {}
