@@ -1,8 +1,13 @@
 package dev.stowage.model;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.core.Declarables;
 import org.springframework.amqp.support.converter.JacksonJsonMessageConverter;
 import org.springframework.amqp.support.converter.MessageConverter;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +22,8 @@ import org.springframework.context.annotation.Configuration;
 })
 public class MessagingConfiguration {
 
+    private static final Log log = LogFactory.getLog(MessagingConfiguration.class);
+
     @Bean
     Topology topology(TopologyProperties topology, RetryProperties retry) {
         return Topology.of(topology, retry);
@@ -25,6 +32,22 @@ public class MessagingConfiguration {
     @Bean
     Declarables stowageTopology(Topology topology) {
         return topology.declarables();
+    }
+
+    /**
+     * Declares the topology as soon as the service is up, not only when it first publishes or consumes: the work
+     * queue must exist before the first upload is confirmed. If the broker is away, the admin declares everything
+     * again on every (re)connection.
+     */
+    @Bean
+    ApplicationRunner declareTopology(AmqpAdmin admin) {
+        return args -> {
+            try {
+                admin.initialize();
+            } catch (AmqpException e) {
+                log.warn("Broker not reachable yet; the topology is declared when it is: " + e);
+            }
+        };
     }
 
     @Bean

@@ -1,0 +1,151 @@
+package dev.stowage.testing;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import dev.stowage.model.RetryProperties;
+import dev.stowage.model.Topology;
+import dev.stowage.model.TopologyProperties;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The real RabbitMQ and PostgreSQL the integration tests use, and one isolated namespace per test run: its own
+ * topology prefix and its own schemas, dropped again by {@link #cleanUp()}, so runs never see each other and the
+ * suite can run twice in a row.
+ *
+ * <p>Where the services are: {@code STOWAGE_TEST_RABBIT_HOST|PORT}, {@code STOWAGE_TEST_DB_URL}, by default the
+ * ones on localhost that this machine kind runs. They must be reachable: a test that cannot reach them fails, it
+ * is never skipped.
+ */
+public final class TestServices {
+
+    public final String rabbitHost = env("STOWAGE_TEST_RABBIT_HOST", "127.0.0.1");
+    public final int rabbitPort = Integer.parseInt(env("STOWAGE_TEST_RABBIT_PORT", "5672"));
+    public final String rabbitUser = env("STOWAGE_TEST_RABBIT_USER", "guest");
+    public final String rabbitPassword = env("STOWAGE_TEST_RABBIT_PASSWORD", "guest");
+    public final String dbUrl = env("STOWAGE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    public final String dbUser = env("STOWAGE_TEST_DB_USER", "postgres");
+    public final String dbPassword = env("STOWAGE_TEST_DB_PASSWORD", "");
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    public final String prefix = "stowage-test-" + run;
+    public final String schema = "stowage_test_" + run;
+    public final String datasetsSchema = "datasets_test_" + run;
+
+    private TestServices() {}
+
+    /** A fresh namespace on services that were checked to answer. */
+    public static TestServices isolated() {
+        TestServices services = new TestServices();
+        services.requireReachable();
+        return services;
+    }
+
+    /** Spring properties that point a service at this run's namespace. */
+    public Map<String, String> properties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("spring.rabbitmq.host", rabbitHost);
+        properties.put("spring.rabbitmq.port", Integer.toString(rabbitPort));
+        properties.put("spring.rabbitmq.username", rabbitUser);
+        properties.put("spring.rabbitmq.password", rabbitPassword);
+        properties.put("spring.datasource.url", dbUrl);
+        properties.put("spring.datasource.username", dbUser);
+        properties.put("spring.datasource.password", dbPassword);
+        properties.put("stowage.topology.prefix", prefix);
+        properties.put("stowage.db.schema", schema);
+        properties.put("stowage.datasets.schema", datasetsSchema);
+        return properties;
+    }
+
+    /** The same as environment variables, the way operators configure the jars. */
+    public Map<String, String> environment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        properties()
+                .forEach((key, value) -> environment.put(
+                        key.toUpperCase(Locale.ROOT).replace('.', '_').replace("-", ""), value));
+        return environment;
+    }
+
+    public Topology topology() {
+        return Topology.of(new TopologyProperties(prefix, 10), new RetryProperties(3, Duration.ofSeconds(1), 2));
+    }
+
+    public Connection database() throws SQLException {
+        return DriverManager.getConnection(dbUrl, dbUser, dbPassword);
+    }
+
+    public com.rabbitmq.client.Connection broker() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost(rabbitHost);
+        factory.setPort(rabbitPort);
+        factory.setUsername(rabbitUser);
+        factory.setPassword(rabbitPassword);
+        return factory.newConnection("stowage-tests");
+    }
+
+    /** Messages ready in a queue of this run. */
+    public long messageCount(String queue) throws Exception {
+        try (var connection = broker();
+                Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    /** Drops this run's schemas, queues and exchanges. */
+    public void cleanUp() throws Exception {
+        try (Connection db = database();
+                Statement statement = db.createStatement()) {
+            statement.execute("drop schema if exists " + schema + " cascade");
+            statement.execute("drop schema if exists " + datasetsSchema + " cascade");
+        }
+        Topology topology = topology();
+        try (var connection = broker()) {
+            for (String queue : topology.queues()) {
+                try (Channel channel = connection.createChannel()) {
+                    channel.queueDelete(queue);
+                }
+            }
+            for (String exchange : topology.exchanges()) {
+                try (Channel channel = connection.createChannel()) {
+                    channel.exchangeDelete(exchange);
+                }
+            }
+        }
+    }
+
+    private void requireReachable() {
+        URI db = URI.create(dbUrl.substring("jdbc:".length()));
+        requireReachable("RabbitMQ", rabbitHost, rabbitPort, "rabbitmq-server -detached");
+        requireReachable(
+                "PostgreSQL",
+                db.getHost(),
+                db.getPort() < 0 ? 5432 : db.getPort(),
+                "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
+    }
+
+    private static void requireReachable(String what, String host, int port, String howToStart) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 2000);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "%s is not reachable at %s:%d (%s). The integration tests need it: start it (%s) or point STOWAGE_TEST_* at one."
+                            .formatted(what, host, port, e.getMessage(), howToStart));
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.stowage.worker.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdentifiersTest {
+
+    @Test
+    void makesSnakeCaseNames() {
+        assertThat(Identifiers.column("Miles_per_Gallon", new HashSet<>())).isEqualTo("miles_per_gallon");
+        assertThat(Identifiers.column("IMDB Rating", new HashSet<>())).isEqualTo("imdb_rating");
+        assertThat(Identifiers.column("createdAt", new HashSet<>())).isEqualTo("created_at");
+        assertThat(Identifiers.column("Rotten Tomatoes (%)", new HashSet<>())).isEqualTo("rotten_tomatoes");
+        assertThat(Identifiers.column("2020", new HashSet<>())).isEqualTo("c_2020");
+        assertThat(Identifiers.table("flights-2k.json")).isEqualTo("flights_2k");
+        assertThat(Identifiers.table("2020 sales.ndjson")).isEqualTo("t_2020_sales");
+    }
+
+    @Test
+    void hostileKeysBecomeHarmlessDistinctNames() {
+        Set<String> taken = new HashSet<>(StructureAnalyzer.SYSTEM_COLUMNS);
+        List<String> keys = List.of(
+                "\"; drop table jobs; --", "a\"b", "", "\u0000", "Name", "name", "_row", "_file_id", "名前", "ключ");
+        for (String key : keys) {
+            String name = Identifiers.column(key, taken);
+            assertThat(name).matches("[a-z][a-z0-9_]{0,62}");
+            assertThat(taken.add(name)).as("distinct name for %s", key).isTrue();
+        }
+    }
+
+    @Test
+    void longNamesAreShortenedTo63BytesWithAStableHash() {
+        String prefix = "a_very_long_key_that_goes_on_and_on_and_on_and_on_and_on_and_on_";
+        String one = Identifiers.column(prefix + "first", new HashSet<>());
+        String two = Identifiers.column(prefix + "second", new HashSet<>());
+        assertThat(one.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
+        assertThat(one).isNotEqualTo(two);
+        assertThat(Identifiers.column(prefix + "first", new HashSet<>())).isEqualTo(one);
+    }
+
+    @Test
+    void quotesEveryIdentifierAndRefusesNul() {
+        assertThat(Identifiers.quote("a\"b")).isEqualTo("\"a\"\"b\"");
+        assertThat(Identifiers.qualified("datasets", "cars")).isEqualTo("\"datasets\".\"cars\"");
+        assertThatThrownBy(() -> Identifiers.quote("a\u0000b")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Identifiers.quote("")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void widensWithoutLosingValues() {
+        assertThat(SqlType.BIGINT.widen(SqlType.NUMERIC)).isEqualTo(SqlType.NUMERIC);
+        assertThat(SqlType.BIGINT.widen(SqlType.BIGINT)).isEqualTo(SqlType.BIGINT);
+        assertThat(SqlType.TEXT.widen(SqlType.BIGINT)).isEqualTo(SqlType.JSONB);
+        assertThat(SqlType.BOOLEAN.widen(SqlType.TEXT)).isEqualTo(SqlType.JSONB);
+    }
+}

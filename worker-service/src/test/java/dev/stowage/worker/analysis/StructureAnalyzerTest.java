@@ -1,0 +1,116 @@
+package dev.stowage.worker.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.stowage.model.Storage;
+import dev.stowage.testing.Corpora;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class StructureAnalyzerTest {
+
+    private final StructureAnalyzer analyzer = new StructureAnalyzer(500);
+
+    @Test
+    void carsIsATypedTableWithMixedNumbersWidened() {
+        Analysis cars = analyzer.analyze(Corpora.bytes("vega/cars.json"), false);
+
+        assertThat(cars.shape()).isEqualTo(Shape.ARRAY);
+        assertThat(cars.storage()).isEqualTo(Storage.SQL);
+        assertThat(cars.records()).isEqualTo(406);
+        Map<String, SqlType> types = cars.columns().stream().collect(Collectors.toMap(Column::name, Column::type));
+        assertThat(types)
+                .hasSize(9)
+                .containsEntry("name", SqlType.TEXT)
+                .containsEntry("cylinders", SqlType.BIGINT)
+                .containsEntry("miles_per_gallon", SqlType.NUMERIC) // 18 and 31.5 in one column
+                .containsEntry("weight_in_lbs", SqlType.BIGINT);
+        assertThat(cars.columns()).anySatisfy(c -> {
+            assertThat(c.key()).isEqualTo("Miles_per_Gallon");
+            assertThat(c.present()).isLessThan(406); // nulls are counted as absent, and kept as NULL
+        });
+    }
+
+    @Test
+    void moviesKeepsATitleThatIsANumberWithoutMistypingTheColumn() {
+        Analysis movies = analyzer.analyze(Corpora.bytes("vega/movies.json"), false);
+
+        assertThat(movies.storage()).isEqualTo(Storage.SQL);
+        assertThat(movies.records()).isEqualTo(3201);
+        // Titles are strings but for one number (1776): the column keeps every value as JSON instead of failing.
+        assertThat(movies.columns())
+                .filteredOn(c -> c.key().equals("Title"))
+                .singleElement()
+                .extracting(Column::type)
+                .isEqualTo(SqlType.JSONB);
+    }
+
+    @Test
+    void geoJsonIsADocument() {
+        Analysis earthquakes = analyzer.analyze(Corpora.bytes("vega/earthquakes.json"), false);
+
+        assertThat(earthquakes.shape()).isEqualTo(Shape.DOCUMENT);
+        assertThat(earthquakes.storage()).isEqualTo(Storage.JSONB);
+        assertThat(earthquakes.perRecord()).isFalse();
+        assertThat(earthquakes.reasons()).isNotEmpty();
+    }
+
+    @Test
+    void jsonLinesOfFlatObjectsIsATable() {
+        Analysis lines = analyzer.analyze(utf8("{\"a\":1,\"b\":true}\n{\"a\":2,\"c\":\"x\"}\n"), true);
+
+        assertThat(lines.shape()).isEqualTo(Shape.JSON_LINES);
+        assertThat(lines.storage()).isEqualTo(Storage.SQL);
+        assertThat(lines.records()).isEqualTo(2);
+        assertThat(lines.columns()).extracting(Column::name).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void concatenatedObjectsWithoutTheNdjsonTypeAreStillJsonLines() {
+        assertThat(analyzer.analyze(utf8("{\"a\":1}\n{\"a\":2}"), false).shape())
+                .isEqualTo(Shape.JSON_LINES);
+    }
+
+    @Test
+    void nestedRecordsAndScalarArraysAreDocuments() {
+        Analysis nested = analyzer.analyze(utf8("[{\"a\":{\"b\":1}},{\"a\":{\"b\":2}}]"), false);
+        assertThat(nested.storage()).isEqualTo(Storage.JSONB);
+        assertThat(nested.perRecord()).isTrue();
+
+        Analysis scalars = analyzer.analyze(utf8("[1,2,3]"), false);
+        assertThat(scalars.storage()).isEqualTo(Storage.JSONB);
+        assertThat(scalars.perRecord()).isFalse();
+
+        assertThat(analyzer.analyze(utf8("[]"), false).storage()).isEqualTo(Storage.JSONB);
+        assertThat(analyzer.analyze(utf8("null"), false).storage()).isEqualTo(Storage.JSONB);
+    }
+
+    @Test
+    void duplicateKeysKeepTheLastValue() {
+        Analysis duplicated = analyzer.analyze(Corpora.bytes("jsontestsuite/y_object_duplicated_key.json"), false);
+        assertThat(duplicated.storage()).isEqualTo(Storage.JSONB);
+    }
+
+    @Test
+    void invalidJsonNamesWhereItBreaks() {
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_object_missing_colon.json"), false))
+                .isInstanceOf(InvalidJsonException.class)
+                .hasMessageStartingWith("Invalid JSON at line 1, column");
+        assertThatThrownBy(
+                        () -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_structure_unclosed_array.json"), false))
+                .isInstanceOf(InvalidJsonException.class);
+        assertThatThrownBy(() -> analyzer.analyze(utf8("[{\"a\":1}] trailing"), false))
+                .isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining("line 1");
+        assertThatThrownBy(() -> analyzer.analyze(utf8("  \n "), false))
+                .isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining("no JSON value");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
