@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Makes sure what Stowage needs on this machine is installed and running: Java 17, Maven, RabbitMQ and
+# PostgreSQL (Debian packages), reachable on 127.0.0.1:5672 and 127.0.0.1:5432. Safe to run again and again.
+set -euo pipefail
+
+log() { printf '[ensure-services] %s\n' "$*"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=false
+install() {
+  if ! $apt_updated; then as_root apt-get update -qq; apt_updated=true; fi
+  log "installing $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || install openjdk-17-jdk-headless
+command -v mvn >/dev/null || install maven
+command -v psql >/dev/null || true
+
+# PostgreSQL
+if ! port_open 5432; then
+  if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    install postgresql
+    version=$(ls /etc/postgresql | sort -V | tail -1)
+    # A fresh Debian cluster asks for passwords on TCP; Stowage's local defaults use the trusted local user.
+    sed -i '1i host all postgres 127.0.0.1/32 trust' "/etc/postgresql/$version/main/pg_hba.conf"
+  fi
+  log "starting PostgreSQL"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+fi
+
+# RabbitMQ
+if ! port_open 5672; then
+  command -v rabbitmq-server >/dev/null || install rabbitmq-server
+  log "starting RabbitMQ"
+  as_root rabbitmq-server -detached
+fi
+# The management UI (port 15672) is where operators look at queues and dead letters.
+if command -v rabbitmq-plugins >/dev/null && ! port_open 15672; then
+  as_root rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 || log "could not enable the management plugin (optional)"
+fi
+
+for i in $(seq 1 60); do
+  if port_open 5432 && port_open 5672; then
+    log "PostgreSQL on 127.0.0.1:5432 and RabbitMQ on 127.0.0.1:5672 are up"
+    exit 0
+  fi
+  sleep 1
+done
+port_open 5432 || log "PostgreSQL is NOT reachable on 127.0.0.1:5432"
+port_open 5672 || log "RabbitMQ is NOT reachable on 127.0.0.1:5672"
+exit 1

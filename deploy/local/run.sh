@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs Stowage on this machine: builds the jars, makes sure RabbitMQ and PostgreSQL are up, starts the gateway
+# and two workers in the background, waits until they are healthy and prints where they are.
+#   deploy/local/run.sh              build and start
+#   deploy/local/run.sh --no-build   start the jars already built
+#   deploy/local/stop.sh             stop them again
+# Any STOWAGE_*, SPRING_* variable set in the environment is passed on (see the README's configuration table).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+run_dir="$root/run"
+mkdir -p "$run_dir"
+
+deploy/local/ensure-services.sh
+if [ "${1:-}" != "--no-build" ]; then
+  mvn -B -q -DskipTests package
+fi
+deploy/local/stop.sh >/dev/null 2>&1 || true
+
+GATEWAY_PORT=${GATEWAY_PORT:-8080}
+WORKERS=${WORKERS:-2}
+
+start() { # name jar port
+  SERVER_PORT=$3 nohup java -jar "$2" >"$run_dir/$1.log" 2>&1 &
+  echo $! >"$run_dir/$1.pid"
+}
+wait_healthy() { # name port
+  for _ in $(seq 1 120); do
+    if curl -fs "http://127.0.0.1:$2/actuator/health" | grep -q '"UP"'; then return 0; fi
+    if ! kill -0 "$(cat "$run_dir/$1.pid")" 2>/dev/null; then
+      echo "$1 exited; last lines of run/$1.log:" >&2; tail -20 "$run_dir/$1.log" >&2; exit 1
+    fi
+    sleep 1
+  done
+  echo "$1 did not become healthy; see run/$1.log" >&2; exit 1
+}
+
+# The gateway first: it migrates the database schema that the workers then use.
+start gateway api-gateway/target/api-gateway.jar "$GATEWAY_PORT"
+wait_healthy gateway "$GATEWAY_PORT"
+for n in $(seq 1 "$WORKERS"); do
+  start "worker-$n" worker-service/target/worker-service.jar $((8080 + n))
+done
+for n in $(seq 1 "$WORKERS"); do
+  wait_healthy "worker-$n" $((8080 + n))
+done
+
+cat <<TEXT
+Stowage is running.
+  API              http://127.0.0.1:$GATEWAY_PORT/api/v1/jobs
+  gateway health   http://127.0.0.1:$GATEWAY_PORT/actuator/health   metrics: /actuator/prometheus
+  workers          $(for n in $(seq 1 "$WORKERS"); do printf 'http://127.0.0.1:%s/actuator/health  ' $((8080 + n)); done)
+  RabbitMQ UI      http://127.0.0.1:15672 (guest/guest, localhost only)
+  logs             run/*.log
+Try: deploy/local/demo.py       Stop: deploy/local/stop.sh
+TEXT
