@@ -21,6 +21,8 @@ create table files (
     status          text not null default 'QUEUED'
                     check (status in ('QUEUED', 'PROCESSING', 'RETRYING', 'DONE', 'FAILED')),
     attempts        int not null default 0,
+    -- attempts - budget_start is the try within the current retry budget; a replay starts a fresh budget.
+    budget_start    int not null default 0,
     -- Transactional outbox: null until the broker confirmed the work message; the reconciler publishes the rest.
     published_at    timestamptz,
     next_attempt_at timestamptz,
@@ -28,6 +30,7 @@ create table files (
     table_name      text,
     records         bigint,
     error           text,
+    error_class     text,
     report          jsonb,
     created_at      timestamptz not null default now(),
     updated_at      timestamptz not null default now(),
@@ -36,6 +39,7 @@ create table files (
 );
 create index files_unpublished on files (created_at) where published_at is null;
 create index files_by_job_status on files (job_id, status);
+create index files_failed on files (updated_at desc) where status = 'FAILED';
 
 -- The original bytes, apart from the file rows so that status reads never touch them.
 create table file_contents (

@@ -32,7 +32,16 @@ public record Topology(String prefix, List<Duration> retryDelays, int deliveryLi
 
     public static final String FILE_ID_HEADER = "x-stowage-file-id";
     public static final String ATTEMPTS_HEADER = "x-stowage-attempts";
+    public static final String ERROR_CLASS_HEADER = "x-stowage-error-class";
+    /** A short error message; the full error and stack trace are in PostgreSQL. */
     public static final String ERROR_HEADER = "x-stowage-error";
+    /**
+     * Marks a copy of a failed file's message, published with the headers above, that workers reject at once so
+     * that the work queue's own dead-letter exchange moves it, headers and {@code x-death} included, to the DLQ.
+     */
+    public static final String DEAD_LETTER_HEADER = "x-stowage-dead-letter";
+    /** How often a message was sent round the retry tiers because the database could not even record an attempt. */
+    public static final String UNRECORDED_RETRIES_HEADER = "x-stowage-unrecorded-retries";
 
     public Topology {
         retryDelays = List.copyOf(retryDelays);

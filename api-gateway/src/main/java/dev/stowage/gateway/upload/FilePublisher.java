@@ -38,8 +38,13 @@ class FilePublisher {
                         amqp.getMessageProperties().setDeliveryMode(MessageDeliveryMode.PERSISTENT);
                         amqp.getMessageProperties()
                                 .setMessageId(message.fileId().toString());
-                        amqp.getMessageProperties().setHeader(Topology.JOB_ID_HEADER, message.jobId());
-                        amqp.getMessageProperties().setHeader(Topology.FILE_ID_HEADER, message.fileId());
+                        amqp.getMessageProperties()
+                                .setHeader(
+                                        Topology.JOB_ID_HEADER, message.jobId().toString());
+                        amqp.getMessageProperties()
+                                .setHeader(
+                                        Topology.FILE_ID_HEADER,
+                                        message.fileId().toString());
                         return amqp;
                     });
                 }

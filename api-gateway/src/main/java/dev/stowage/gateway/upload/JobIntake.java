@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,27 +35,18 @@ class JobIntake {
     private static final String INSERT_FILE = "insert into files (id, job_id, ordinal, name, content_type, size_bytes,"
             + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_CONTENT = "insert into file_contents (file_id, bytes) values (?, ?)";
-    private static final String MARK_PUBLISHED =
-            "update files set published_at = now() where job_id = ? and published_at is null";
 
     private final JdbcTemplate jdbc;
-    private final JdbcClient sql;
     private final TransactionTemplate transaction;
-    private final FilePublisher publisher;
+    private final WorkOutbox outbox;
     private final Counter uploads;
     private final Counter filesAccepted;
     private final Counter bytesAccepted;
 
-    JobIntake(
-            JdbcTemplate jdbc,
-            JdbcClient sql,
-            TransactionTemplate transaction,
-            FilePublisher publisher,
-            MeterRegistry meters) {
+    JobIntake(JdbcTemplate jdbc, TransactionTemplate transaction, WorkOutbox outbox, MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.sql = sql;
         this.transaction = transaction;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.uploads = meters.counter("stowage.uploads");
         this.filesAccepted = meters.counter("stowage.files.accepted");
         this.bytesAccepted = meters.counter("stowage.bytes.accepted");
@@ -84,9 +74,7 @@ class JobIntake {
             jdbc.batchUpdate(INSERT_FILE, fileRows);
             jdbc.batchUpdate(INSERT_CONTENT, contentRows);
         });
-        if (publisher.publish(messages)) {
-            sql.sql(MARK_PUBLISHED).param(jobId).update();
-        }
+        outbox.publish(messages);
         uploads.increment();
         filesAccepted.increment(files.size());
         bytesAccepted.increment(files.stream().mapToLong(f -> f.bytes().length).sum());

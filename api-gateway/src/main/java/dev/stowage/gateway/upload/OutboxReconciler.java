@@ -24,23 +24,22 @@ class OutboxReconciler {
 
     private static final String UNPUBLISHED = "select id, job_id from files where published_at is null"
             + " and created_at < now() - make_interval(secs => ?) order by created_at limit ? for update skip locked";
-    private static final String MARK_PUBLISHED = "update files set published_at = now() where id = any(?)";
 
     private final JdbcClient sql;
     private final TransactionTemplate transaction;
-    private final FilePublisher publisher;
+    private final WorkOutbox outbox;
     private final OutboxSettings settings;
     private final TaskScheduler scheduler;
 
     OutboxReconciler(
             JdbcClient sql,
             TransactionTemplate transaction,
-            FilePublisher publisher,
+            WorkOutbox outbox,
             OutboxSettings settings,
             TaskScheduler scheduler) {
         this.sql = sql;
         this.transaction = transaction;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.settings = settings;
         this.scheduler = scheduler;
     }
@@ -59,12 +58,7 @@ class OutboxReconciler {
                         .query((rs, n) ->
                                 new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
                         .list();
-                if (pending.isEmpty() || !publisher.publish(pending)) {
-                    return 0;
-                }
-                UUID[] ids = pending.stream().map(FileMessage::fileId).toArray(UUID[]::new);
-                sql.sql(MARK_PUBLISHED).param(ids).update();
-                return pending.size();
+                return outbox.publish(pending) ? pending.size() : 0;
             });
             if (published != null && published > 0) {
                 log.info("Published {} files from the outbox", published);

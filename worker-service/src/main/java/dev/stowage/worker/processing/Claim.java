@@ -3,11 +3,17 @@ package dev.stowage.worker.processing;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** A file this worker has started an attempt at, with what the database says about it. */
+/**
+ * A file this worker has started an attempt at, with what the database says about it.
+ *
+ * @param attempt the attempt's number in the file's whole history (attempt rows are keyed by it)
+ * @param tryInBudget the attempt's number within the current retry budget: 1 is the first try
+ */
 record Claim(
         UUID fileId,
         UUID jobId,
         int attempt,
+        int tryInBudget,
         String name,
         String contentType,
         String tenant,

@@ -2,7 +2,9 @@ package dev.stowage.worker.processing;
 
 import dev.stowage.model.FileMessage;
 import dev.stowage.model.FileStatus;
+import dev.stowage.model.RetryProperties;
 import dev.stowage.model.Storage;
+import dev.stowage.model.Topology;
 import dev.stowage.worker.analysis.Analysis;
 import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
@@ -14,20 +16,22 @@ import dev.stowage.worker.storage.Target;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.core.Message;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Handles one delivery: claims an attempt, analyzes the file, and stores it in one transaction together with its
  * DONE status, so a file is either fully stored and DONE or not stored at all. A redelivery of a file that ended,
- * or that another delivery is storing right now, stores nothing.
+ * or that another delivery is storing right now, stores nothing. Failures are classified: transient ones go to the
+ * next retry tier while the budget lasts, the rest end FAILED and go to the dead-letter queue.
  */
 @Service
 class FileProcessor {
@@ -38,8 +42,11 @@ class FileProcessor {
     private final TransactionTemplate transaction;
     private final SqlTableWriter tables;
     private final DocumentWriter documents;
+    private final RetryRouter router;
     private final StructureAnalyzer analyzer;
     private final WorkerSettings settings;
+    private final List<Duration> delays;
+    private final String workQueue;
     private final WorkerIdentity worker;
     private final MeterRegistry meters;
     private final AtomicInteger inFlight;
@@ -50,58 +57,73 @@ class FileProcessor {
             TransactionTemplate transaction,
             SqlTableWriter tables,
             DocumentWriter documents,
+            RetryRouter router,
             WorkerSettings settings,
+            RetryProperties retry,
+            Topology topology,
             WorkerIdentity worker,
             MeterRegistry meters) {
         this.states = states;
         this.transaction = transaction;
         this.tables = tables;
         this.documents = documents;
+        this.router = router;
         this.analyzer = new StructureAnalyzer(settings.maxColumns());
         this.settings = settings;
+        this.delays = retry.delays();
+        this.workQueue = topology.workQueue();
         this.worker = worker;
         this.meters = meters;
         this.inFlight = meters.gauge("stowage.files.in.flight", new AtomicInteger());
         this.records = meters.counter("stowage.records.stored");
     }
 
-    Outcome process(FileMessage message) {
-        Optional<Claim> claimed = states.claim(message.fileId(), message.jobId(), worker.id());
-        if (claimed.isEmpty()) {
-            log.info("File {} already ended or unknown; delivery ignored", message.fileId());
-            return Outcome.SKIPPED;
+    Outcome process(FileMessage work, Message message) {
+        boolean replayed = DeadLetterHistory.wasDeadLetteredFrom(message, workQueue);
+        Optional<Claim> claimed;
+        try {
+            claimed = transaction.execute(tx -> states.claim(work.fileId(), work.jobId(), worker.id(), replayed));
+        } catch (RuntimeException e) {
+            return unrecorded(message, FailureClassifier.classify(e));
+        }
+        if (claimed == null || claimed.isEmpty()) {
+            log.info("File {} already ended or unknown; delivery ignored", work.fileId());
+            return Outcome.ACK;
         }
         Claim claim = claimed.get();
         Timer.Sample sample = Timer.start(meters);
         inFlight.incrementAndGet();
-        Outcome outcome = Outcome.FAILED;
+        String result = "failed";
         String storage = "none";
         try {
+            if (claim.tryInBudget() > 1 + delays.size()) {
+                return failOrRetry(claim, message, lostAttempts(claim));
+            }
             byte[] json = states.content(claim.fileId());
             Analysis analysis = analyzer.analyze(json, claim.jsonLines());
             storage = analysis.storage().name();
-            Optional<Stored> stored = Optional.ofNullable(transaction.execute(tx -> store(claim, analysis, json)));
-            if (stored.isEmpty()) {
+            Stored stored = transaction.execute(tx -> store(claim, analysis, json));
+            if (stored == null) {
                 states.duplicate(claim);
-                return outcome = Outcome.SKIPPED;
+                result = "duplicate";
+                return Outcome.ACK;
             }
-            records.increment(stored.get().records());
+            records.increment(stored.records());
             log.info(
                     "File {} ({}) stored as {} in {}: {} records",
                     claim.fileId(),
                     claim.name(),
-                    stored.get().storage(),
-                    stored.get().table(),
-                    stored.get().records());
-            return outcome = Outcome.DONE;
-        } catch (RuntimeException e) {
-            String error = describe(e);
-            log.warn("File {} ({}) failed: {}", claim.fileId(), claim.name(), error);
-            states.failed(claim, error, stackTrace(e));
-            return outcome = Outcome.FAILED;
+                    stored.storage(),
+                    stored.table(),
+                    stored.records());
+            result = "done";
+            return Outcome.ACK;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            Failure failure = FailureClassifier.classify(e);
+            result = failure.transientFailure() && claim.tryInBudget() <= delays.size() ? "retried" : "failed";
+            return failOrRetry(claim, message, failure);
         } finally {
             inFlight.decrementAndGet();
-            String result = outcome.name().toLowerCase(Locale.ROOT);
             sample.stop(Timer.builder("stowage.file.processing")
                     .description("Time from claiming a file to its outcome")
                     .tag("outcome", result)
@@ -127,19 +149,59 @@ class FileProcessor {
         return stored;
     }
 
+    private Outcome failOrRetry(Claim claim, Message message, Failure failure) {
+        try {
+            if (failure.transientFailure() && claim.tryInBudget() <= delays.size()) {
+                Duration delay = delays.get(claim.tryInBudget() - 1);
+                log.warn(
+                        "File {} ({}) try {} failed, retrying in {}: {}",
+                        claim.fileId(),
+                        claim.name(),
+                        claim.tryInBudget(),
+                        delay,
+                        failure.describe());
+                states.retrying(claim, failure, delay);
+                return router.retry(message, delay, claim.attempt(), failure, 0) ? Outcome.ACK : Outcome.REQUEUE;
+            }
+            log.warn(
+                    "File {} ({}) failed after {} tries: {}",
+                    claim.fileId(),
+                    claim.name(),
+                    claim.tryInBudget(),
+                    failure.describe());
+            states.failed(claim, failure);
+            return router.deadLetter(message, claim.attempt(), failure) ? Outcome.ACK : Outcome.REJECT;
+        } catch (RuntimeException recording) {
+            return unrecorded(message, FailureClassifier.classify(recording));
+        }
+    }
+
+    /**
+     * The database could not record anything (it is away): send the message round the longest retry tier without
+     * spending the file's budget, a bounded number of times, so that an outage neither loses nor loops it.
+     */
+    private Outcome unrecorded(Message message, Failure failure) {
+        Integer previous = message.getMessageProperties().getHeader(Topology.UNRECORDED_RETRIES_HEADER);
+        int count = previous == null ? 1 : previous + 1;
+        log.warn("Could not record an attempt ({}); unrecorded retry {}", failure.describe(), count);
+        if (delays.isEmpty() || count > settings.maxUnrecordedRetries()) {
+            return Outcome.REJECT;
+        }
+        Integer attempts = message.getMessageProperties().getHeader(Topology.ATTEMPTS_HEADER);
+        boolean sent =
+                router.retry(message, delays.get(delays.size() - 1), attempts == null ? 0 : attempts, failure, count);
+        return sent ? Outcome.ACK : Outcome.REQUEUE;
+    }
+
+    private static Failure lostAttempts(Claim claim) {
+        String message = "Gave up: the previous %d tries each ended without an outcome, their worker stopped"
+                        .formatted(claim.tryInBudget() - 1)
+                + " (killed, out of memory, or disconnected) while processing this file.";
+        return new Failure(false, "LostAttempts", message, new IllegalStateException(message));
+    }
+
     private static String dataset(Claim claim) {
         // The API only accepts dataset names that need no rewriting; file names are made into table names.
         return claim.dataset() != null ? claim.dataset().toLowerCase(Locale.ROOT) : Identifiers.table(claim.name());
-    }
-
-    private static String describe(Throwable e) {
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        return e.getClass().getSimpleName() + ": " + message;
-    }
-
-    private static String stackTrace(Throwable e) {
-        StringWriter trace = new StringWriter();
-        e.printStackTrace(new PrintWriter(trace));
-        return trace.toString();
     }
 }

@@ -8,16 +8,29 @@ import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** The file's state machine in SQL: claim an attempt, then end it as DONE, FAILED or DUPLICATE. */
+/** The file's state machine in SQL: claim an attempt, then end it as DONE, RETRY, FAILED or DUPLICATE. */
 @Repository
 class FileStates {
+
+    /** A message that went through the DLQ and came back (e.g. moved in the management UI): a fresh budget. */
+    private static final String REPLAYED = """
+            update files set status = 'QUEUED', budget_start = attempts, error = null, error_class = null,
+                   finished_at = null, next_attempt_at = null, updated_at = now()
+             where id = :file and status <> 'DONE'
+            """;
+    /** Attempts still open when a new one starts were cut short: their worker died (or lost its connection). */
+    private static final String LOST = """
+            update attempts set ended_at = now(), outcome = 'LOST',
+                   error = 'The worker stopped before recording an outcome (killed, out of memory, or disconnected).'
+             where file_id = :file and outcome is null
+            """;
 
     private static final String CLAIM = """
             update files f
                set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
               from jobs j
              where f.id = :file and f.job_id = :job and j.id = f.job_id and f.status not in ('DONE', 'FAILED')
-            returning f.attempts, f.name, f.content_type, j.tenant, j.dataset
+            returning f.attempts, f.budget_start, f.name, f.content_type, j.tenant, j.dataset
             """;
     private static final String START_ATTEMPT =
             "insert into attempts (file_id, attempt, worker) values (:file, :attempt, :worker)";
@@ -27,11 +40,18 @@ class FileStates {
             "select set_config('lock_timeout', :lock, true)," + " set_config('statement_timeout', :statement, true)";
     private static final String DONE = """
             update files set status = 'DONE', storage = :storage, table_name = :table, records = :records,
-                   report = cast(:report as jsonb), error = null, finished_at = now(), updated_at = now()
+                   report = cast(:report as jsonb), error = null, error_class = null, finished_at = now(),
+                   updated_at = now()
              where id = :file
             """;
+    private static final String RETRYING = """
+            update files set status = 'RETRYING', error = :error, error_class = :errorClass,
+                   next_attempt_at = now() + make_interval(secs => :delay), updated_at = now()
+             where id = :file and status = 'PROCESSING'
+            """;
     private static final String FAILED = """
-            update files set status = 'FAILED', error = :error, finished_at = now(), updated_at = now()
+            update files set status = 'FAILED', error = :error, error_class = :errorClass, next_attempt_at = null,
+                   finished_at = now(), updated_at = now()
              where id = :file and status <> 'DONE'
             """;
     private static final String END_ATTEMPT = """
@@ -45,8 +65,17 @@ class FileStates {
         this.sql = sql;
     }
 
-    /** Starts an attempt, unless the file already ended (a redelivery) or the message does not match the file. */
-    Optional<Claim> claim(UUID fileId, UUID jobId, String worker) {
+    /**
+     * Starts an attempt, unless the file already ended (a redelivery) or the message does not match the file.
+     * Runs in the caller's transaction.
+     *
+     * @param replayed the message was dead-lettered before and has been moved back to the work queue
+     */
+    Optional<Claim> claim(UUID fileId, UUID jobId, String worker, boolean replayed) {
+        if (replayed) {
+            sql.sql(REPLAYED).param("file", fileId).update();
+        }
+        sql.sql(LOST).param("file", fileId).update();
         Optional<Claim> claim = sql.sql(CLAIM)
                 .param("file", fileId)
                 .param("job", jobId)
@@ -54,6 +83,7 @@ class FileStates {
                         fileId,
                         jobId,
                         rs.getInt("attempts"),
+                        rs.getInt("attempts") - rs.getInt("budget_start"),
                         rs.getString("name"),
                         rs.getString("content_type"),
                         rs.getString("tenant"),
@@ -90,23 +120,37 @@ class FileStates {
                 .param("report", report)
                 .param("file", claim.fileId())
                 .update();
-        endAttempt(claim, "DONE", null, null);
+        endAttempt(claim, "DONE", null);
     }
 
-    void failed(Claim claim, String error, String stackTrace) {
-        sql.sql(FAILED).param("error", error).param("file", claim.fileId()).update();
-        endAttempt(claim, "FAILED", error, stackTrace);
+    void retrying(Claim claim, Failure failure, Duration delay) {
+        sql.sql(RETRYING)
+                .param("error", failure.describe())
+                .param("errorClass", failure.errorClass())
+                .param("delay", delay.toMillis() / 1000.0)
+                .param("file", claim.fileId())
+                .update();
+        endAttempt(claim, "RETRY", failure);
+    }
+
+    void failed(Claim claim, Failure failure) {
+        sql.sql(FAILED)
+                .param("error", failure.describe())
+                .param("errorClass", failure.errorClass())
+                .param("file", claim.fileId())
+                .update();
+        endAttempt(claim, "FAILED", failure);
     }
 
     void duplicate(Claim claim) {
-        endAttempt(claim, "DUPLICATE", null, null);
+        endAttempt(claim, "DUPLICATE", null);
     }
 
-    private void endAttempt(Claim claim, String outcome, String error, String stackTrace) {
+    private void endAttempt(Claim claim, String outcome, Failure failure) {
         sql.sql(END_ATTEMPT)
                 .param("outcome", outcome)
-                .param("error", error)
-                .param("stack", stackTrace)
+                .param("error", failure == null ? null : failure.describe())
+                .param("stack", failure == null ? null : failure.stackTrace())
                 .param("file", claim.fileId())
                 .param("attempt", claim.attempt())
                 .update();

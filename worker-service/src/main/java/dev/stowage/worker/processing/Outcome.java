@@ -1,11 +1,11 @@
 package dev.stowage.worker.processing;
 
-/** How handling one delivery ended, and so what happens to the message. */
+/** What happens to a delivery once its file's outcome is recorded (or could not be). */
 enum Outcome {
-    /** Stored and committed: ack. */
-    DONE,
-    /** The file had already ended, or another delivery is storing it: ack, nothing to do. */
-    SKIPPED,
-    /** Permanent failure recorded: reject without requeue, so the broker dead-letters it. */
-    FAILED
+    /** Stored, skipped as a duplicate, or handed on to a retry tier or the DLQ with a confirmed publish. */
+    ACK,
+    /** Dead-letter natively: the failure is recorded but our marked copy could not be published. */
+    REJECT,
+    /** Give the message back: neither the database nor the broker could take the next step. */
+    REQUEUE
 }

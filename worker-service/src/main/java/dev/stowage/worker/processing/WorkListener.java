@@ -2,6 +2,7 @@ package dev.stowage.worker.processing;
 
 import com.rabbitmq.client.Channel;
 import dev.stowage.model.FileMessage;
+import dev.stowage.model.Topology;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,9 +12,8 @@ import org.springframework.amqp.support.converter.MessageConverter;
 import org.springframework.stereotype.Component;
 
 /**
- * Acknowledges by hand, and only after the outcome is committed: ack when stored (or nothing to do), reject
- * without requeue when the failure is recorded, so the work queue's dead-letter exchange parks it. Nothing a file
- * contains can make this listener throw into the container's default requeue path.
+ * Acknowledges by hand, and only once the file's outcome is committed and any onward message confirmed. Nothing
+ * a file contains can make this listener throw into the container's default requeue path.
  */
 @Component
 class WorkListener implements ChannelAwareMessageListener {
@@ -22,32 +22,30 @@ class WorkListener implements ChannelAwareMessageListener {
 
     private final FileProcessor processor;
     private final MessageConverter converter;
+    private final String workQueue;
 
-    WorkListener(FileProcessor processor, MessageConverter converter) {
+    WorkListener(FileProcessor processor, MessageConverter converter, Topology topology) {
         this.processor = processor;
         this.converter = converter;
+        this.workQueue = topology.workQueue();
     }
 
     @Override
     public void onMessage(Message message, Channel channel) throws IOException {
         long tag = message.getMessageProperties().getDeliveryTag();
+        if (DeadLetterHistory.isPendingDeadLetter(message, workQueue)) {
+            channel.basicReject(tag, false); // the work queue's dead-letter exchange takes it to the DLQ
+            return;
+        }
         if (!(readBody(message) instanceof FileMessage work)) {
             log.error("Unreadable work message {}, dead-lettered", message.getMessageProperties());
             channel.basicReject(tag, false);
             return;
         }
-        Outcome outcome;
-        try {
-            outcome = processor.process(work);
-        } catch (RuntimeException e) {
-            // Could not even record an outcome (database away): give the message back for another try.
-            log.error("File {} not processed, returned to the queue: {}", work.fileId(), e.toString());
-            channel.basicNack(tag, false, true);
-            return;
-        }
-        switch (outcome) {
-            case DONE, SKIPPED -> channel.basicAck(tag, false);
-            case FAILED -> channel.basicReject(tag, false);
+        switch (processor.process(work, message)) {
+            case ACK -> channel.basicAck(tag, false);
+            case REJECT -> channel.basicReject(tag, false);
+            case REQUEUE -> channel.basicNack(tag, false, true);
         }
     }
 

@@ -3,16 +3,25 @@ package dev.stowage.worker.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.impl.LongStringHelper;
 import dev.stowage.model.FileMessage;
+import dev.stowage.model.RetryProperties;
 import dev.stowage.model.Topology;
+import dev.stowage.model.TopologyProperties;
 import dev.stowage.testing.Corpora;
 import dev.stowage.testing.TestServices;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +41,8 @@ class FileProcessingIT {
     @DynamicPropertySource
     static void isolate(DynamicPropertyRegistry registry) {
         services.properties().forEach((key, value) -> registry.add(key, () -> value));
+        // Short lock waits keep the lock-timeout scenarios quick; the retry delays stay the defaults (1, 2, 4 s).
+        registry.add("stowage.worker.lock-timeout", () -> "500ms");
     }
 
     @AfterAll
@@ -105,9 +116,14 @@ class FileProcessingIT {
 
         Map<String, Object> row = awaitEnded(file);
         assertThat(row).containsEntry("status", "FAILED").containsEntry("attempts", 1);
-        assertThat((String) row.get("error")).contains("Invalid JSON at line 1, column");
+        assertThat((String) row.get("error")).startsWith("InvalidJson: Invalid JSON at line 1, column");
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> services.messageCount(topology.deadLetterQueue()) == deadBefore + 1);
+        GetResponse dead = takeDeadLetter(file);
+        assertThat(dead.getProps().getHeaders())
+                .containsKey("x-death")
+                .containsEntry(Topology.ATTEMPTS_HEADER, 1)
+                .containsEntry(Topology.ERROR_CLASS_HEADER, LongStringHelper.asLongString("InvalidJson"));
     }
 
     @Test
@@ -130,6 +146,102 @@ class FileProcessingIT {
                         .query(String.class)
                         .single())
                 .isEqualTo("1,2,1.5,\"x\"");
+    }
+
+    @Test
+    void aLockHeldBrieflyHealsOnTheNextTry() throws Exception {
+        UUID job = UUID.randomUUID();
+        UUID first = insertFile(job, "a.json", "application/json", "briefly", utf8("[{\"v\":1}]"));
+        publish(job, first);
+        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
+
+        UUID file = insertFile(job, "b.json", "application/json", "briefly", utf8("[{\"v\":2},{\"v\":3}]"));
+        try (Connection locker = services.database()) {
+            locker.setAutoCommit(false);
+            locker.createStatement()
+                    .execute("lock table " + services.datasetsSchema + ".briefly in access exclusive mode");
+            publish(job, file);
+            await().atMost(Duration.ofSeconds(20)).until(() -> "RETRYING".equals(status(file)));
+            assertThat(sql.sql("select next_attempt_at > now() from files where id = ?")
+                            .param(file)
+                            .query(Boolean.class)
+                            .single())
+                    .isTrue();
+            locker.rollback();
+        }
+
+        assertThat(awaitEnded(file)).containsEntry("status", "DONE").containsEntry("attempts", 2);
+        List<Map<String, Object>> attempts = attempts(file);
+        assertThat(attempts).extracting(a -> a.get("outcome")).containsExactly("RETRY", "DONE");
+        assertThat((String) attempts.get(0).get("error")).startsWith("LockTimeout:");
+        assertThat(gapsInSeconds(attempts))
+                .singleElement()
+                .satisfies(gap -> assertThat(gap).isBetween(0.9, 3.0));
+        assertThat(rowsOf("briefly", file)).isEqualTo(2);
+    }
+
+    @Test
+    void aLockHeldLongUsesEveryRetryThenDeadLettersAndAReplayFromTheQueueStoresOnce() throws Exception {
+        UUID job = UUID.randomUUID();
+        UUID first = insertFile(job, "a.json", "application/json", "held", utf8("[{\"v\":1}]"));
+        publish(job, first);
+        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
+
+        UUID file = insertFile(job, "b.json", "application/json", "held", utf8("[{\"v\":2},{\"v\":3}]"));
+        try (Connection locker = services.database()) {
+            locker.setAutoCommit(false);
+            locker.createStatement()
+                    .execute("lock table " + services.datasetsSchema + ".held in access exclusive mode");
+            publish(job, file);
+            assertThat(awaitEnded(file, Duration.ofSeconds(40)))
+                    .containsEntry("status", "FAILED")
+                    .containsEntry("attempts", 4);
+            locker.rollback();
+        }
+        List<Map<String, Object>> attempts = attempts(file);
+        assertThat(attempts).extracting(a -> a.get("outcome")).containsExactly("RETRY", "RETRY", "RETRY", "FAILED");
+        List<Double> gaps = gapsInSeconds(attempts);
+        assertThat(gaps.get(0)).isBetween(0.9, 3.0);
+        assertThat(gaps.get(1)).isBetween(1.9, 4.0);
+        assertThat(gaps.get(2)).isBetween(3.9, 6.0);
+
+        GetResponse dead = takeDeadLetter(file);
+        assertThat(dead.getProps().getHeaders())
+                .containsKey("x-death")
+                .containsEntry(Topology.ATTEMPTS_HEADER, 4)
+                .containsEntry(Topology.ERROR_CLASS_HEADER, LongStringHelper.asLongString("LockTimeout"));
+
+        // What the management UI's "move messages" does: the message, headers and all, back to the work exchange.
+        try (var connection = services.broker();
+                Channel channel = connection.createChannel()) {
+            channel.basicPublish(topology.workExchange(), Topology.WORK_ROUTING_KEY, dead.getProps(), dead.getBody());
+        }
+        assertThat(awaitEnded(file)).containsEntry("status", "DONE").containsEntry("attempts", 5);
+        assertThat(rowsOf("held", file)).isEqualTo(2);
+    }
+
+    @Test
+    void changedRetryDelaysDeclareNewTiersBesideTheRunningOnes() {
+        RabbitAdmin admin = new RabbitAdmin(rabbit.getConnectionFactory());
+        Topology changed = Topology.of(
+                new TopologyProperties(services.prefix, 10), new RetryProperties(2, Duration.ofMillis(500), 3));
+        changed.declarables().getDeclarables().forEach(declarable -> {
+            if (declarable instanceof org.springframework.amqp.core.Queue queue) {
+                admin.declareQueue(queue);
+            } else if (declarable instanceof org.springframework.amqp.core.Exchange exchange) {
+                admin.declareExchange(exchange);
+            } else if (declarable instanceof org.springframework.amqp.core.Binding binding) {
+                admin.declareBinding(binding);
+            }
+        });
+        assertThat(admin.getQueueInfo(services.prefix + ".retry.500ms")).isNotNull();
+        assertThat(admin.getQueueInfo(services.prefix + ".retry.1500ms")).isNotNull();
+        assertThat(admin.getQueueInfo(services.prefix + ".retry.1000ms"))
+                .as("the running tier stays")
+                .isNotNull();
+        for (String queue : List.of(".retry.500ms", ".retry.1500ms")) {
+            admin.deleteQueue(services.prefix + queue);
+        }
     }
 
     private UUID submit(String name, String contentType, String dataset, byte[] bytes) {
@@ -158,11 +270,67 @@ class FileProcessingIT {
     }
 
     private void publish(UUID job, UUID file) {
-        rabbit.convertAndSend(topology.workExchange(), Topology.WORK_ROUTING_KEY, new FileMessage(job, file));
+        rabbit.convertAndSend(topology.workExchange(), Topology.WORK_ROUTING_KEY, new FileMessage(job, file), m -> {
+            m.getMessageProperties().setHeader(Topology.JOB_ID_HEADER, job.toString());
+            m.getMessageProperties().setHeader(Topology.FILE_ID_HEADER, file.toString());
+            return m;
+        });
     }
 
     private Map<String, Object> awaitEnded(UUID file) {
-        await().atMost(Duration.ofSeconds(30))
+        return awaitEnded(file, Duration.ofSeconds(30));
+    }
+
+    private String status(UUID file) {
+        return sql.sql("select status from files where id = ?")
+                .param(file)
+                .query(String.class)
+                .single();
+    }
+
+    private List<Map<String, Object>> attempts(UUID file) {
+        return sql.sql("select attempt, started_at, ended_at, outcome, error from attempts where file_id = ?"
+                        + " order by attempt")
+                .param(file)
+                .query()
+                .listOfRows();
+    }
+
+    /** Seconds from each attempt's end to the next one's start: the retry delays as they happened. */
+    private static List<Double> gapsInSeconds(List<Map<String, Object>> attempts) {
+        List<Double> gaps = new java.util.ArrayList<>();
+        for (int i = 1; i < attempts.size(); i++) {
+            Timestamp ended = (Timestamp) attempts.get(i - 1).get("ended_at");
+            Timestamp started = (Timestamp) attempts.get(i).get("started_at");
+            gaps.add((started.getTime() - ended.getTime()) / 1000.0);
+        }
+        return gaps;
+    }
+
+    /** Takes this file's message out of the DLQ (others are put back). */
+    private GetResponse takeDeadLetter(UUID file) throws Exception {
+        try (var connection = services.broker();
+                Channel channel = connection.createChannel()) {
+            GetResponse found = null;
+            for (GetResponse r = channel.basicGet(topology.deadLetterQueue(), false);
+                    r != null;
+                    r = channel.basicGet(topology.deadLetterQueue(), false)) {
+                Object id = r.getProps().getHeaders().get(Topology.FILE_ID_HEADER);
+                if (found == null && id != null && id.toString().equals(file.toString())) {
+                    found = r;
+                    channel.basicAck(r.getEnvelope().getDeliveryTag(), false);
+                } else {
+                    channel.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
+                    break;
+                }
+            }
+            assertThat(found).as("dead letter of %s", file).isNotNull();
+            return found;
+        }
+    }
+
+    private Map<String, Object> awaitEnded(UUID file, Duration atMost) {
+        await().atMost(atMost)
                 .until(() -> sql.sql("select status from files where id = ?")
                         .param(file)
                         .query(String.class)

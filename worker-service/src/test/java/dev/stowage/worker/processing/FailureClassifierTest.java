@@ -1,0 +1,62 @@
+package dev.stowage.worker.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stowage.worker.analysis.InvalidJsonException;
+import dev.stowage.worker.storage.UnstorableValueException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+class FailureClassifierTest {
+
+    @Test
+    void theDatabaseAwayOrBusyIsTransient() {
+        assertTransient(new CannotAcquireLockException("x", new SQLException("lock timeout", "55P03")), "LockTimeout");
+        assertTransient(new SQLException("canceling statement", "57014"), "StatementTimeout");
+        assertTransient(new SQLException("deadlock", "40P01"), "Deadlock");
+        assertTransient(new SQLException("could not serialize", "40001"), "SerializationFailure");
+        assertTransient(new SQLException("terminating connection", "57P01"), "DatabaseShutdown");
+        assertTransient(new SQLException("connection refused", "08001"), "ConnectionFailure");
+        assertTransient(
+                new CannotGetJdbcConnectionException("no connection", new ConnectException("refused")),
+                "ConnectionFailure");
+    }
+
+    @Test
+    void theFileItselfIsPermanent() {
+        assertPermanent(new InvalidJsonException("Invalid JSON at line 1, column 2 (byte 1): x"), "InvalidJson");
+        assertPermanent(new UnstorableValueException("NUL"), "UnstorableValue");
+        assertPermanent(new RuntimeException(new SQLException("invalid byte sequence", "22021")), "InvalidData");
+        assertPermanent(new SQLException("tables can have at most 1600 columns", "54011"), "LimitExceeded");
+        assertPermanent(new OutOfMemoryError("Java heap space"), "OutOfMemory");
+    }
+
+    @Test
+    void unknownFailuresAreRetriedWithinTheBudget() {
+        Failure unknown = FailureClassifier.classify(new IllegalStateException("something unforeseen"));
+        assertThat(unknown.transientFailure()).isTrue();
+        assertThat(unknown.errorClass()).isEqualTo("IllegalStateException");
+        assertThat(unknown.describe()).isEqualTo("IllegalStateException: something unforeseen");
+    }
+
+    @Test
+    void headerMessagesAreShortAndOneLine() {
+        Failure failure = FailureClassifier.classify(new InvalidJsonException("x".repeat(500) + "\nsecond line"));
+        assertThat(failure.shortMessage()).hasSize(200).doesNotContain("\n");
+    }
+
+    private static void assertTransient(Throwable error, String errorClass) {
+        Failure failure = FailureClassifier.classify(error);
+        assertThat(failure.transientFailure()).as(errorClass).isTrue();
+        assertThat(failure.errorClass()).isEqualTo(errorClass);
+    }
+
+    private static void assertPermanent(Throwable error, String errorClass) {
+        Failure failure = FailureClassifier.classify(error);
+        assertThat(failure.transientFailure()).as(errorClass).isFalse();
+        assertThat(failure.errorClass()).isEqualTo(errorClass);
+    }
+}
