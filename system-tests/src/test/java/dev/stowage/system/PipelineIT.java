@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -30,32 +29,13 @@ import tools.jackson.databind.JsonNode;
 class PipelineIT {
 
     static TestServices services;
-    static List<ServiceProcess> processes = new ArrayList<>();
     static StowageClient api;
 
     @BeforeAll
     static void startStack() {
-        services = TestServices.isolated();
-        Map<String, String> environment = services.environment();
-        ServiceProcess gateway = ServiceProcess.start("gateway", "api-gateway", environment);
-        processes.add(gateway);
-        // The gateway migrates the schema first, so the workers never race it for Flyway's lock at the start.
-        gateway.awaitHealthy();
-        for (String worker : List.of("worker-1", "worker-2")) {
-            processes.add(ServiceProcess.start(worker, "worker-service", environment));
-        }
-        processes.forEach(ServiceProcess::awaitHealthy);
-        api = new StowageClient(gateway.base());
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        for (ServiceProcess process : processes) {
-            process.close();
-        }
-        if (services != null) {
-            services.cleanUp();
-        }
+        Stack stack = Stack.get();
+        services = stack.services;
+        api = stack.api;
     }
 
     @Test

@@ -1,0 +1,164 @@
+package dev.stowage.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.stowage.testing.Corpora;
+import dev.stowage.testing.Multipart;
+import dev.stowage.testing.StowageClient;
+import dev.stowage.testing.TestServices;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Failures as an operator sees them through the admin API: what failed, why, and replaying it. */
+class DeadLettersIT {
+
+    static TestServices services;
+    static StowageClient api;
+
+    @BeforeAll
+    static void startStack() {
+        Stack stack = Stack.get();
+        services = stack.services;
+        api = stack.api;
+    }
+
+    @Test
+    void invalidJsonIsListedWithItsReasonAndFiltersWork() throws Exception {
+        String jobId = upload(new Multipart()
+                .file(
+                        "files",
+                        "broken.json",
+                        "application/json",
+                        Corpora.bytes("jsontestsuite/n_array_extra_comma.json"))
+                .file("files", "fine.json", "application/json", utf8("[{\"a\":1}]")));
+        JsonNode job = awaitJobEnded(jobId);
+        assertThat(job.get("status").asString()).isEqualTo("PARTIALLY_FAILED");
+        String brokenId = job.get("files").get(0).get("fileId").asString();
+
+        JsonNode list = api.get("/api/v1/admin/dead-letters?jobId=" + jobId).json();
+        assertThat(list.get("queue").asString()).isEqualTo(services.topology().deadLetterQueue());
+        assertThat(list.get("messagesInQueue").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(list.get("deadLetters")).singleElement().satisfies(dead -> {
+            assertThat(dead.get("fileId").asString()).isEqualTo(brokenId);
+            assertThat(dead.get("errorClass").asString()).isEqualTo("InvalidJson");
+            assertThat(dead.get("error").asString()).contains("Invalid JSON at line 1, column");
+            assertThat(dead.get("attempts").asInt()).isEqualTo(1);
+        });
+        assertThat(api.get("/api/v1/admin/dead-letters?jobId=" + jobId + "&errorClass=LockTimeout")
+                        .json()
+                        .get("deadLetters"))
+                .isEmpty();
+
+        assertThat(api.post(
+                                "/api/v1/admin/dead-letters/"
+                                        + job.get("files").get(1).get("fileId").asString() + "/replay",
+                                "application/json",
+                                new byte[0])
+                        .status())
+                .as("a DONE file is not replayed")
+                .isEqualTo(409);
+        assertThat(api.post(
+                                "/api/v1/admin/dead-letters/" + UUID.randomUUID() + "/replay",
+                                "application/json",
+                                new byte[0])
+                        .status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aFileThatFailedOnALockIsReplayedAfterTheLockEndsAndStoredOnce() throws Exception {
+        String first = upload(new Multipart()
+                .field("dataset", "replayed")
+                .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
+        assertThat(awaitJobEnded(first).get("status").asString()).isEqualTo("DONE");
+
+        String jobId;
+        String fileId;
+        try (Connection locker = services.database()) {
+            locker.setAutoCommit(false);
+            locker.createStatement()
+                    .execute("lock table " + services.datasetsSchema + ".replayed in access exclusive mode");
+            jobId = upload(new Multipart()
+                    .field("dataset", "replayed")
+                    .file("files", "b.json", "application/json", utf8("[{\"v\":2},{\"v\":3},{\"v\":4}]")));
+            JsonNode failed = awaitJobEnded(jobId);
+            assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+            fileId = failed.get("files").get(0).get("fileId").asString();
+            locker.rollback();
+        }
+        JsonNode file = api.get("/api/v1/files/" + fileId).json();
+        List<String> outcomes = new ArrayList<>();
+        file.get("attempts").forEach(a -> outcomes.add(a.get("outcome").asString()));
+        assertThat(outcomes).containsExactly("RETRY", "RETRY", "RETRY", "FAILED");
+        assertThat(file.get("error").asString()).startsWith("LockTimeout:");
+
+        JsonNode replay = api.post("/api/v1/admin/dead-letters/" + fileId + "/replay", "application/json", new byte[0])
+                .json();
+        assertThat(replay.get("replayed").asInt()).isEqualTo(1);
+        assertThat(replay.get("removedFromQueue").asInt()).isEqualTo(1);
+
+        JsonNode done = awaitJobEnded(jobId);
+        assertThat(done.get("status").asString()).isEqualTo("DONE");
+        assertThat(done.get("files").get(0).get("attempts").asInt()).isEqualTo(5);
+        assertThat(rows("replayed", fileId)).isEqualTo(3);
+    }
+
+    @Test
+    void replayAllOfAJobGivesEachFileAFreshBudget() {
+        String jobId = upload(new Multipart()
+                .file("files", "x.json", "application/json", utf8("{\"a\":"))
+                .file("files", "y.json", "application/json", utf8("[1,]")));
+        assertThat(awaitJobEnded(jobId).get("status").asString()).isEqualTo("FAILED");
+
+        JsonNode replay = api.post("/api/v1/admin/dead-letters/replay?jobId=" + jobId, "application/json", new byte[0])
+                .json();
+        assertThat(replay.get("replayed").asInt()).isEqualTo(2);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode job = api.get("/api/v1/jobs/" + jobId).json();
+            return job.get("status").asString().equals("FAILED")
+                    && job.get("files").get(0).get("attempts").asInt() == 2
+                    && job.get("files").get(1).get("attempts").asInt() == 2;
+        });
+    }
+
+    private static String upload(Multipart multipart) {
+        StowageClient.Answer answer = api.upload(multipart);
+        assertThat(answer.status()).isEqualTo(202);
+        return answer.json().get("jobId").asString();
+    }
+
+    private static JsonNode awaitJobEnded(String jobId) {
+        JsonNode[] job = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    job[0] = api.get("/api/v1/jobs/" + jobId).json();
+                    return !job[0].get("finishedAt").isNull();
+                });
+        return job[0];
+    }
+
+    private static long rows(String table, String fileId) throws Exception {
+        try (Connection db = services.database();
+                ResultSet rs = db.createStatement()
+                        .executeQuery("select count(*) from " + services.datasetsSchema + "." + table
+                                + " where _file_id = '" + fileId + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
