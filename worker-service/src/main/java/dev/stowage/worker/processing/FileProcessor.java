@@ -137,8 +137,9 @@ class FileProcessor {
 
     /** The storing transaction; null when another delivery already stored the file. */
     private Stored store(Claim claim, Analysis analysis, byte[] json) {
-        FileStatus status = states.lockForStoring(claim.fileId(), settings.lockTimeout(), settings.statementTimeout());
-        if (status.ended()) {
+        Optional<FileStatus> status =
+                states.lockForStoring(claim.fileId(), settings.lockTimeout(), settings.statementTimeout());
+        if (status.isEmpty() || status.get().ended()) {
             return null;
         }
         Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));

@@ -35,7 +35,9 @@ class FileStates {
     private static final String START_ATTEMPT =
             "insert into attempts (file_id, attempt, worker) values (:file, :attempt, :worker)";
     private static final String CONTENT = "select bytes from file_contents where file_id = :file";
-    private static final String LOCK_FILE = "select status from files where id = :file for update";
+    /** Skips a row another delivery has locked: that one is storing the file right now and owns its outcome. */
+    private static final String LOCK_FILE = "select status from files where id = :file for update skip locked";
+
     private static final String TIMEOUTS =
             "select set_config('lock_timeout', :lock, true)," + " set_config('statement_timeout', :statement, true)";
     private static final String DONE = """
@@ -101,15 +103,22 @@ class FileStates {
         return sql.sql(CONTENT).param("file", fileId).query(byte[].class).single();
     }
 
-    /** In the storing transaction: bounds waits, then locks the file row so only one delivery stores it. */
-    FileStatus lockForStoring(UUID fileId, Duration lockTimeout, Duration statementTimeout) {
+    /**
+     * In the storing transaction: bounds waits, then locks the file row so that only one delivery stores it.
+     *
+     * @return the file's status, or empty when another delivery holds the lock
+     */
+    Optional<FileStatus> lockForStoring(UUID fileId, Duration lockTimeout, Duration statementTimeout) {
         sql.sql(TIMEOUTS)
                 .param("lock", lockTimeout.toMillis() + "ms")
                 .param("statement", statementTimeout.toMillis() + "ms")
                 .query()
                 .singleRow();
-        return FileStatus.valueOf(
-                sql.sql(LOCK_FILE).param("file", fileId).query(String.class).single());
+        return sql.sql(LOCK_FILE)
+                .param("file", fileId)
+                .query(String.class)
+                .optional()
+                .map(FileStatus::valueOf);
     }
 
     void done(Claim claim, Stored stored, String report) {

@@ -21,7 +21,9 @@ class FailureClassifierTest {
         assertTransient(new SQLException("terminating connection", "57P01"), "DatabaseShutdown");
         assertTransient(new SQLException("connection refused", "08001"), "ConnectionFailure");
         assertTransient(
-                new CannotGetJdbcConnectionException("no connection", new ConnectException("refused")),
+                new CannotGetJdbcConnectionException(
+                        "no connection",
+                        new SQLException("Connection refused", "08001", new ConnectException("refused"))),
                 "ConnectionFailure");
     }
 

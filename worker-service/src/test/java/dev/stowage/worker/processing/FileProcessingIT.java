@@ -221,6 +221,38 @@ class FileProcessingIT {
     }
 
     @Test
+    void aFileWhoseWorkersKeepDyingIsFailedOnceItsBudgetIsSpent() throws Exception {
+        UUID job = UUID.randomUUID();
+        UUID file = insertFile(job, "poison.json", "application/json", null, utf8("[{\"v\":1}]"));
+        // What four workers killed mid-file (kill -9, OOM) leave behind: four attempts without an outcome.
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            sql.sql("insert into attempts (file_id, attempt, worker) values (?, ?, 'killed-worker:1')")
+                    .params(file, attempt)
+                    .update();
+        }
+        sql.sql("update files set status = 'PROCESSING', attempts = 4 where id = ?")
+                .param(file)
+                .update();
+        long deadBefore = services.messageCount(topology.deadLetterQueue());
+
+        publish(job, file); // the broker redelivers the unacknowledged message once more
+
+        Map<String, Object> row = awaitEnded(file);
+        assertThat(row).containsEntry("status", "FAILED").containsEntry("attempts", 5);
+        assertThat((String) row.get("error")).startsWith("LostAttempts:");
+        assertThat(attempts(file))
+                .extracting(a -> a.get("outcome"))
+                .containsExactly("LOST", "LOST", "LOST", "LOST", "FAILED");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> services.messageCount(topology.deadLetterQueue()) == deadBefore + 1);
+        assertThat(sql.sql("select count(*) from " + services.datasetsSchema + "._documents where _file_id = ?")
+                        .param(file)
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
     void changedRetryDelaysDeclareNewTiersBesideTheRunningOnes() {
         RabbitAdmin admin = new RabbitAdmin(rabbit.getConnectionFactory());
         Topology changed = Topology.of(
@@ -312,17 +344,20 @@ class FileProcessingIT {
         try (var connection = services.broker();
                 Channel channel = connection.createChannel()) {
             GetResponse found = null;
-            for (GetResponse r = channel.basicGet(topology.deadLetterQueue(), false);
-                    r != null;
-                    r = channel.basicGet(topology.deadLetterQueue(), false)) {
+            long depth = channel.queueDeclarePassive(topology.deadLetterQueue()).getMessageCount();
+            List<Long> others = new java.util.ArrayList<>();
+            for (long i = 0; i < depth; i++) {
+                GetResponse r = channel.basicGet(topology.deadLetterQueue(), false);
                 Object id = r.getProps().getHeaders().get(Topology.FILE_ID_HEADER);
                 if (found == null && id != null && id.toString().equals(file.toString())) {
                     found = r;
                     channel.basicAck(r.getEnvelope().getDeliveryTag(), false);
                 } else {
-                    channel.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
-                    break;
+                    others.add(r.getEnvelope().getDeliveryTag());
                 }
+            }
+            for (long tag : others) {
+                channel.basicNack(tag, false, true);
             }
             assertThat(found).as("dead letter of %s", file).isNotNull();
             return found;
