@@ -36,18 +36,28 @@ if ! port_open 5672; then
   log "starting RabbitMQ"
   as_root rabbitmq-server -detached
 fi
-# The management UI (port 15672) is where operators look at queues and dead letters.
-if command -v rabbitmq-plugins >/dev/null && ! port_open 15672; then
-  as_root rabbitmq-plugins enable rabbitmq_management >/dev/null 2>&1 || log "could not enable the management plugin (optional)"
+# The management UI (port 15672) is where operators look at queues and dead letters; the shovel plugins give
+# it "Move messages", which replays dead letters (the system tests use it).
+plugins="rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management"
+if command -v rabbitmq-plugins >/dev/null; then
+  enabled=$(rabbitmq-plugins list -e -m 2>/dev/null || true)
+  for plugin in $plugins; do
+    if ! grep -qx "$plugin" <<<"$enabled"; then
+      log "enabling RabbitMQ plugins: $plugins"
+      as_root rabbitmq-plugins enable $plugins >/dev/null
+      break
+    fi
+  done
 fi
 
 for i in $(seq 1 60); do
-  if port_open 5432 && port_open 5672; then
-    log "PostgreSQL on 127.0.0.1:5432 and RabbitMQ on 127.0.0.1:5672 are up"
+  if port_open 5432 && port_open 5672 && port_open 15672; then
+    log "PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672 and its management API on :15672 are up"
     exit 0
   fi
   sleep 1
 done
 port_open 5432 || log "PostgreSQL is NOT reachable on 127.0.0.1:5432"
 port_open 5672 || log "RabbitMQ is NOT reachable on 127.0.0.1:5672"
+port_open 15672 || log "RabbitMQ's management API is NOT reachable on 127.0.0.1:15672"
 exit 1

@@ -9,11 +9,16 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +39,9 @@ public final class TestServices {
     public final int rabbitPort = Integer.parseInt(env("STOWAGE_TEST_RABBIT_PORT", "5672"));
     public final String rabbitUser = env("STOWAGE_TEST_RABBIT_USER", "guest");
     public final String rabbitPassword = env("STOWAGE_TEST_RABBIT_PASSWORD", "guest");
+    /** RabbitMQ's management HTTP API, as the management UI uses it. */
+    public final String rabbitManagementUrl = env("STOWAGE_TEST_RABBIT_MANAGEMENT_URL", "http://127.0.0.1:15672");
+
     public final String dbUrl = env("STOWAGE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
     public final String dbUser = env("STOWAGE_TEST_DB_USER", "postgres");
     public final String dbPassword = env("STOWAGE_TEST_DB_PASSWORD", "");
@@ -99,6 +107,34 @@ public final class TestServices {
         try (var connection = broker();
                 Channel channel = connection.createChannel()) {
             return channel.queueDeclarePassive(queue).getMessageCount();
+        }
+    }
+
+    /**
+     * Moves every message of one queue to another the way the management UI's "Move messages" does: a dynamic
+     * shovel that deletes itself once it has moved what was there (needs the rabbitmq_shovel plugins).
+     */
+    public void moveMessages(String fromQueue, String toQueue) throws Exception {
+        String name = "stowage-test-move-" + UUID.randomUUID();
+        String body = ("{\"value\":{\"src-protocol\":\"amqp091\",\"src-uri\":\"amqp://\",\"src-queue\":\"%s\","
+                        + "\"src-delete-after\":\"queue-length\",\"dest-protocol\":\"amqp091\",\"dest-uri\":\"amqp://\","
+                        + "\"dest-queue\":\"%s\"}}")
+                .formatted(fromQueue, toQueue);
+        String credentials = Base64.getEncoder()
+                .encodeToString((rabbitUser + ":" + rabbitPassword).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(
+                        HttpRequest.newBuilder(URI.create(rabbitManagementUrl + "/api/parameters/shovel/%2F/" + name))
+                                .header("Authorization", "Basic " + credentials)
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Creating the shovel failed (" + response.statusCode() + "): "
+                    + response.body() + ". Is rabbitmq_shovel_management enabled (deploy/local/ensure-services.sh)?");
         }
     }
 

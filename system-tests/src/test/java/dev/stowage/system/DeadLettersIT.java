@@ -15,10 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 /** Failures as an operator sees them through the admin API: what failed, why, and replaying it. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeadLettersIT {
 
     static TestServices services;
@@ -32,6 +36,7 @@ class DeadLettersIT {
     }
 
     @Test
+    @Order(1)
     void invalidJsonIsListedWithItsReasonAndFiltersWork() throws Exception {
         String jobId = upload(new Multipart()
                 .file(
@@ -75,26 +80,15 @@ class DeadLettersIT {
     }
 
     @Test
+    @Order(1)
     void aFileThatFailedOnALockIsReplayedAfterTheLockEndsAndStoredOnce() throws Exception {
-        String first = upload(new Multipart()
-                .field("dataset", "replayed")
-                .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
-        assertThat(awaitJobEnded(first).get("status").asString()).isEqualTo("DONE");
-
-        String jobId;
-        String fileId;
-        try (Connection locker = services.database()) {
-            locker.setAutoCommit(false);
-            locker.createStatement()
-                    .execute("lock table " + services.datasetsSchema + ".replayed in access exclusive mode");
-            jobId = upload(new Multipart()
-                    .field("dataset", "replayed")
-                    .file("files", "b.json", "application/json", utf8("[{\"v\":2},{\"v\":3},{\"v\":4}]")));
-            JsonNode failed = awaitJobEnded(jobId);
-            assertThat(failed.get("status").asString()).isEqualTo("FAILED");
-            fileId = failed.get("files").get(0).get("fileId").asString();
-            locker.rollback();
-        }
+        String jobId = failOnLock("replayed");
+        String fileId = api.get("/api/v1/jobs/" + jobId)
+                .json()
+                .get("files")
+                .get(0)
+                .get("fileId")
+                .asString();
         JsonNode file = api.get("/api/v1/files/" + fileId).json();
         List<String> outcomes = new ArrayList<>();
         file.get("attempts").forEach(a -> outcomes.add(a.get("outcome").asString()));
@@ -113,6 +107,7 @@ class DeadLettersIT {
     }
 
     @Test
+    @Order(1)
     void replayAllOfAJobGivesEachFileAFreshBudget() {
         String jobId = upload(new Multipart()
                 .file("files", "x.json", "application/json", utf8("{\"a\":"))
@@ -129,6 +124,55 @@ class DeadLettersIT {
                     && job.get("files").get(0).get("attempts").asInt() == 2
                     && job.get("files").get(1).get("attempts").asInt() == 2;
         });
+    }
+
+    /** Last: moving the whole DLQ also replays what the other tests left there. */
+    @Test
+    @Order(2)
+    void aDeadLetterMovedBackInTheManagementUiIsReplayedAndStoredOnce() throws Exception {
+        String jobId = failOnLock("moved");
+        String fileId = api.get("/api/v1/jobs/" + jobId)
+                .json()
+                .get("files")
+                .get(0)
+                .get("fileId")
+                .asString();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> services.messageCount(services.topology().deadLetterQueue()) > 0);
+
+        services.moveMessages(
+                services.topology().deadLetterQueue(), services.topology().workQueue());
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> api.get("/api/v1/jobs/" + jobId)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("DONE"));
+        assertThat(api.get("/api/v1/files/" + fileId).json().get("attempts")).hasSize(5);
+        assertThat(rows("moved", fileId)).isEqualTo(3);
+    }
+
+    /**
+     * Stores one file into {@code dataset}, then holds an exclusive lock on its table while a second file is
+     * uploaded into it, until that file has used all its tries; returns the second file's job.
+     */
+    private static String failOnLock(String dataset) throws Exception {
+        String first = upload(new Multipart()
+                .field("dataset", dataset)
+                .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
+        assertThat(awaitJobEnded(first).get("status").asString()).isEqualTo("DONE");
+        try (Connection locker = services.database()) {
+            locker.setAutoCommit(false);
+            locker.createStatement()
+                    .execute("lock table " + services.datasetsSchema + "." + dataset + " in access exclusive mode");
+            String jobId = upload(new Multipart()
+                    .field("dataset", dataset)
+                    .file("files", "b.json", "application/json", utf8("[{\"v\":2},{\"v\":3},{\"v\":4}]")));
+            assertThat(awaitJobEnded(jobId).get("status").asString()).isEqualTo("FAILED");
+            locker.rollback();
+            return jobId;
+        }
     }
 
     private static String upload(Multipart multipart) {
