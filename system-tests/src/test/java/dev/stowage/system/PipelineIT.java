@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -57,13 +58,17 @@ class PipelineIT {
         String jobId = accepted.json().get("jobId").asString();
 
         List<JsonNode> snapshots = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    JsonNode job = api.get("/api/v1/jobs/" + jobId).json();
-                    snapshots.add(job);
-                    return job.get("status").asString().equals("DONE");
-                });
+        try {
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        JsonNode job = api.get("/api/v1/jobs/" + jobId).json();
+                        snapshots.add(job);
+                        return job.get("status").asString().equals("DONE");
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("The job did not finish:\n" + Diagnostics.unfinished(services, jobId), e);
+        }
         int lastDone = 0;
         for (JsonNode snapshot : snapshots) {
             JsonNode p = snapshot.get("progress");
