@@ -47,6 +47,7 @@ class FileQueries {
                             rs.getString("table_name"),
                             rs.getObject("records", Long.class),
                             rs.getString("error"),
+                            rs.getString("error_class"),
                             rs.getObject("created_at", OffsetDateTime.class),
                             rs.getObject("updated_at", OffsetDateTime.class),
                             rs.getObject("next_attempt_at", OffsetDateTime.class),

@@ -19,6 +19,7 @@ record FileView(
         @Nullable String table,
         @Nullable Long records,
         @Nullable String error,
+        @Nullable String errorClass,
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         @Nullable OffsetDateTime nextAttemptAt,

@@ -137,10 +137,9 @@ class FileProcessor {
 
     /** The storing transaction; null when another delivery already stored the file. */
     private Stored store(Claim claim, Analysis analysis, byte[] json) {
-        Optional<FileStatus> status =
-                states.lockForStoring(claim.fileId(), settings.lockTimeout(), settings.statementTimeout());
-        if (status.isEmpty() || status.get().ended()) {
-            return null;
+        FileStatus status = states.lockForStoring(claim.fileId(), settings.lockTimeout(), settings.statementTimeout());
+        if (status.ended()) {
+            return null; // another delivery stored it (or it failed) while this one analyzed
         }
         Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
         Stored stored = analysis.storage() == Storage.SQL

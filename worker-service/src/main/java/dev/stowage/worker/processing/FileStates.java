@@ -35,8 +35,11 @@ class FileStates {
     private static final String START_ATTEMPT =
             "insert into attempts (file_id, attempt, worker) values (:file, :attempt, :worker)";
     private static final String CONTENT = "select bytes from file_contents where file_id = :file";
-    /** Skips a row another delivery has locked: that one is storing the file right now and owns its outcome. */
-    private static final String LOCK_FILE = "select status from files where id = :file for update skip locked";
+    /**
+     * Waits (up to the lock timeout) rather than skips: the gateway also locks file rows briefly (marking them
+     * published), so a locked row does not mean that another delivery is storing the file.
+     */
+    private static final String LOCK_FILE = "select status from files where id = :file for update";
 
     private static final String TIMEOUTS =
             "select set_config('lock_timeout', :lock, true)," + " set_config('statement_timeout', :statement, true)";
