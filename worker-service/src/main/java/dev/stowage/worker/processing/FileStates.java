@@ -106,22 +106,15 @@ class FileStates {
         return sql.sql(CONTENT).param("file", fileId).query(byte[].class).single();
     }
 
-    /**
-     * In the storing transaction: bounds waits, then locks the file row so that only one delivery stores it.
-     *
-     * @return the file's status, or empty when another delivery holds the lock
-     */
-    Optional<FileStatus> lockForStoring(UUID fileId, Duration lockTimeout, Duration statementTimeout) {
+    /** In the storing transaction: bounds waits, then locks the file row so that only one delivery stores it. */
+    FileStatus lockForStoring(UUID fileId, Duration lockTimeout, Duration statementTimeout) {
         sql.sql(TIMEOUTS)
                 .param("lock", lockTimeout.toMillis() + "ms")
                 .param("statement", statementTimeout.toMillis() + "ms")
                 .query()
                 .singleRow();
-        return sql.sql(LOCK_FILE)
-                .param("file", fileId)
-                .query(String.class)
-                .optional()
-                .map(FileStatus::valueOf);
+        return FileStatus.valueOf(
+                sql.sql(LOCK_FILE).param("file", fileId).query(String.class).single());
     }
 
     void done(Claim claim, Stored stored, String report) {
