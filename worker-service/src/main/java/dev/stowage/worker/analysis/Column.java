@@ -1,11 +1,27 @@
 package dev.stowage.worker.analysis;
 
+import java.util.List;
+
 /**
  * One typed column of a record collection.
  *
- * @param key the JSON key it holds
+ * @param path the JSON keys from the record's root to the value
  * @param name its SQL name (unquoted; quote with {@link Identifiers#quote})
- * @param type the narrowest type that holds every value seen
- * @param present in how many records the key has a non-null value
+ * @param type the type that holds the path's dominant kind of value
+ * @param values how many values (nulls included) the column holds
  */
-public record Column(String key, String name, SqlType type, long present) {}
+public record Column(List<String> path, String name, SqlType type, long values) {
+
+    public Column {
+        path = List.copyOf(path);
+    }
+
+    public Column withName(String newName) {
+        return new Column(path, newName, type, values);
+    }
+
+    /** The path as people read it: {@code a.b.c}. */
+    public String dottedPath() {
+        return String.join(".", path);
+    }
+}

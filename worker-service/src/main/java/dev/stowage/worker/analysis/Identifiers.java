@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * SQL identifiers made from users' data: snake_case {@code [a-z0-9_]}, at most 63 bytes, and always quoted when
@@ -48,19 +50,32 @@ public final class Identifiers {
 
     /** A column name from a JSON key, not in {@code taken} (which already holds the system columns). */
     public static String column(String key, Set<String> taken) {
-        String name = snakeCase(key);
-        if (name.isEmpty()) {
-            name = "col_" + hash(key);
-        } else if (Character.isDigit(name.charAt(0))) {
+        return column(List.of(key), taken);
+    }
+
+    /**
+     * A column name from a key path, its keys joined by {@code __} ({@code address.city} → {@code address__city}),
+     * not in {@code taken}. Deterministic: the same path and taken names give the same name.
+     */
+    public static String column(List<String> path, Set<String> taken) {
+        String original = String.join("\u0000", path);
+        String name = path.stream().map(Identifiers::segment).collect(Collectors.joining("__"));
+        if (Character.isDigit(name.charAt(0))) {
             name = "c_" + name;
         }
-        name = fit(name, key);
+        name = fit(name, original);
         String candidate = name;
         for (int n = 2; taken.contains(candidate); n++) {
             String suffix = "_" + n;
             candidate = name.substring(0, Math.min(name.length(), MAX_BYTES - suffix.length())) + suffix;
         }
         return candidate;
+    }
+
+    /** One key as a name segment: never empty (a key of no usable characters becomes a hash of itself). */
+    private static String segment(String key) {
+        String name = snakeCase(key);
+        return name.isEmpty() ? "col_" + hash(key) : name;
     }
 
     /** {@code fooBar-Baz 9} → {@code foo_bar_baz_9}; every character outside {@code [a-z0-9]} becomes a separator. */

@@ -2,41 +2,64 @@ package dev.stowage.worker.analysis;
 
 import java.util.Arrays;
 import java.util.Optional;
+import tools.jackson.databind.JsonNode;
 
 /**
- * The column types a dataset table uses, from narrowest to widest. Widening never loses a value: integers become
- * numeric, and any other mix becomes {@code jsonb}, which holds every JSON value as it was.
+ * The column types of a dataset table. A value goes into a column only when {@link #holds} it exactly, so it comes
+ * back unchanged; anything else goes to the row's {@code _extra}. The only widening of an existing column is
+ * {@code bigint → numeric}, which changes no value.
  */
 public enum SqlType {
     BOOLEAN("boolean"),
     BIGINT("bigint"),
     NUMERIC("numeric"),
-    TEXT("text"),
-    JSONB("jsonb");
+    DATE("date"),
+    TIMESTAMPTZ("timestamp with time zone"),
+    UUID("uuid"),
+    TEXT("text");
 
-    private final String sql;
+    private final String catalogName;
 
-    SqlType(String sql) {
-        this.sql = sql;
+    SqlType(String catalogName) {
+        this.catalogName = catalogName;
     }
 
+    /** The type in DDL. */
     public String sql() {
-        return sql;
+        return this == TIMESTAMPTZ ? "timestamptz" : catalogName;
     }
 
-    /** The narrowest type that holds the values of both. */
-    public SqlType widen(SqlType other) {
+    /** Whether a JSON value can be stored in this column and read back unchanged (null fits every column). */
+    public boolean holds(JsonNode value) {
+        if (value.isNull()) {
+            return true;
+        }
+        return switch (this) {
+            case BOOLEAN -> value.isBoolean();
+            case BIGINT -> value.isIntegralNumber() && value.canConvertToLong();
+            case NUMERIC -> value.isNumber();
+            case TEXT -> value.isString();
+            case DATE -> value.isString() && Strings.isDate(value.stringValue());
+            case TIMESTAMPTZ -> value.isString() && Strings.isTimestamp(value.stringValue());
+            case UUID -> value.isString() && Strings.isUuid(value.stringValue());
+        };
+    }
+
+    /** The type an existing column must have to hold values of both, if one can without changing any value. */
+    public Optional<SqlType> widenedFor(SqlType other) {
         if (this == other) {
-            return this;
+            return Optional.of(this);
         }
         if ((this == BIGINT && other == NUMERIC) || (this == NUMERIC && other == BIGINT)) {
-            return NUMERIC;
+            return Optional.of(NUMERIC);
         }
-        return JSONB;
+        return Optional.empty();
     }
 
     /** The type of an existing column, as {@code information_schema.columns.data_type} names it. */
     public static Optional<SqlType> ofCatalog(String dataType) {
-        return Arrays.stream(values()).filter(t -> t.sql.equals(dataType)).findFirst();
+        return Arrays.stream(values())
+                .filter(t -> t.catalogName.equals(dataType))
+                .findFirst();
     }
 }

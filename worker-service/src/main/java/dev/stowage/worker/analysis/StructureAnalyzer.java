@@ -2,6 +2,7 @@ package dev.stowage.worker.analysis;
 
 import dev.stowage.model.Storage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,22 +11,29 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Decides how a file is stored, after reading every record (no sampling: a type that appears late still counts).
+ * Decides how a file is stored after profiling every record (no sampling: a type that appears late still counts).
+ * Memory is bounded by the number of distinct key paths, not by the file's size.
  *
- * <p>First cut: a record collection (array or JSON Lines of objects) whose values are all scalars becomes a typed
- * SQL table, one column per key; anything else becomes JSONB documents, one per record for record collections and
- * one for the whole file otherwise. Memory is bounded by the number of distinct keys, not by the file's size.
+ * <p>A record collection (a top-level array or JSON Lines whose values are all objects) becomes a typed SQL table
+ * when its columns (one per key path that is frequent enough, nested objects flattened with {@code __}) hold
+ * enough of its values; every value a column cannot hold exactly goes to the row's {@code _extra}, so nothing is
+ * lost. Everything else becomes JSONB documents. An object that wraps a record array (such as {@code
+ * {"statuses": [...], "search_metadata": {...}}}) is kept whole as a document: unwrapping it would split one file
+ * over two tables for little gain.
  */
 public final class StructureAnalyzer {
 
     /** The SQL columns every dataset table has; user keys never take these names. */
-    public static final Set<String> SYSTEM_COLUMNS = Set.of("_file_id", "_row", "_extra");
+    public static final Set<String> SYSTEM_COLUMNS = Set.of("_file_id", "_row", "_extra", "_absent");
 
-    private final int maxColumns;
+    private final AnalyzerSettings settings;
 
-    /** @param maxColumns more distinct keys than this make a file JSONB (PostgreSQL's hard limit is 1,600) */
-    public StructureAnalyzer(int maxColumns) {
-        this.maxColumns = maxColumns;
+    public StructureAnalyzer(AnalyzerSettings settings) {
+        this.settings = settings;
+    }
+
+    public AnalyzerSettings settings() {
+        return settings;
     }
 
     public Analysis analyze(byte[] json, boolean jsonLines) {
@@ -35,87 +43,110 @@ public final class StructureAnalyzer {
     }
 
     private final class Profile {
-        private final Map<String, SqlType> types = new LinkedHashMap<>();
-        private final Map<String, Long> present = new LinkedHashMap<>();
+        private final Map<List<String>, PathStats> paths = new LinkedHashMap<>();
         private long records;
-        private boolean allObjects = true;
-        private boolean allFlat = true;
+        private long nonObjects;
+        private int depth;
+        private boolean tooManyPaths;
+        private JsonNode first;
 
         void add(JsonNode record) {
             records++;
+            first = records == 1 ? record : null; // kept only while it may be the whole file (a document)
+            depth = Math.max(depth, depthOf(record));
             if (!record.isObject()) {
-                allObjects = false;
+                nonObjects++;
+                return;
             }
-            if (!allObjects || !allFlat || types.size() > maxColumns) {
-                return; // already a document; keep reading only to validate the JSON
-            }
-            for (Map.Entry<String, JsonNode> field : record.properties()) {
-                JsonNode value = field.getValue();
-                if (value.isContainer()) {
-                    allFlat = false;
-                    return;
+            Leaves.walk(record, settings.maxDepth(), (path, value) -> {
+                PathStats stats = paths.get(path);
+                if (stats == null) {
+                    if (paths.size() >= settings.maxPaths()) {
+                        tooManyPaths = true;
+                        return;
+                    }
+                    stats = new PathStats(path);
+                    paths.put(path, stats);
                 }
-                if (!value.isNull()) {
-                    types.merge(field.getKey(), typeOf(value), SqlType::widen);
-                    present.merge(field.getKey(), 1L, Long::sum);
-                } else {
-                    types.putIfAbsent(field.getKey(), SqlType.TEXT);
-                    present.putIfAbsent(field.getKey(), 0L);
-                }
-            }
+                stats.add(value);
+            });
         }
 
         Analysis decide(Shape shape) {
-            boolean collection = shape != Shape.DOCUMENT && allObjects && records > 0;
+            Map<String, Object> details = new LinkedHashMap<>();
             List<String> reasons = new ArrayList<>();
-            if (!collection) {
+            if (shape == Shape.DOCUMENT || records == 0 || nonObjects > 0) {
                 reasons.add(
-                        switch (shape) {
-                            case DOCUMENT -> "The file is a single JSON document, not a collection of records.";
-                            case ARRAY, JSON_LINES ->
-                                records == 0
-                                        ? "The file holds no records."
-                                        : "Not every element is a JSON object, so the elements are not records.";
-                        });
+                        shape == Shape.DOCUMENT
+                                ? "The file is a single JSON document, not a collection of records; stored whole as JSONB."
+                                : records == 0
+                                        ? "The file holds no records; stored as one JSONB document."
+                                        : "%d of %d elements are not JSON objects, so they are not records; stored as JSONB."
+                                                .formatted(nonObjects, records));
+                if (shape == Shape.DOCUMENT && first != null) {
+                    MapLike.find(first, settings.mapLikeMinKeys()).ifPresent(map -> {
+                        details.put("mapLike", map);
+                        reasons.add(
+                                "It is map-like: %s has %s keys that are data (ids, numbers, dates) or whose values share one shape."
+                                        .formatted(map.get("path"), map.get("keys")));
+                    });
+                }
                 boolean perRecord = shape == Shape.JSON_LINES;
-                return new Analysis(shape, records, Storage.JSONB, perRecord, List.of(), reasons);
+                return new Analysis(shape, records, Storage.JSONB, perRecord, depth, List.of(), 0, reasons, details);
             }
-            if (!allFlat) {
-                reasons.add("Records hold nested objects or arrays; stored as one JSONB document per record.");
-                return new Analysis(shape, records, Storage.JSONB, true, List.of(), reasons);
+            details.put(
+                    "paths", paths.values().stream().map(p -> p.report(records)).toList());
+            if (tooManyPaths) {
+                reasons.add("Records have more than %d distinct key paths: too irregular for a table; stored as JSONB."
+                        .formatted(settings.maxPaths()));
+                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), 0, reasons, details);
             }
-            if (types.size() > maxColumns) {
-                reasons.add("Records have more than %d distinct keys; stored as one JSONB document per record."
-                        .formatted(maxColumns));
-                return new Analysis(shape, records, Storage.JSONB, true, List.of(), reasons);
+            List<Column> columns = chooseColumns();
+            long leaves = paths.values().stream().mapToLong(PathStats::leaves).sum();
+            long held = columns.stream().mapToLong(Column::values).sum();
+            double coverage = leaves == 0 ? 0 : Math.round(held * 10000.0 / leaves) / 10000.0;
+            String summary = "%d records, %d key paths; %d typed columns hold %.1f%% of the %d values"
+                    .formatted(records, paths.size(), columns.size(), coverage * 100, leaves);
+            if (columns.isEmpty() || coverage < settings.minCoverage()) {
+                reasons.add(summary
+                        + ", below the %.0f%% a table needs; stored as one JSONB document per record."
+                                .formatted(settings.minCoverage() * 100));
+                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), coverage, reasons, details);
             }
-            if (types.isEmpty()) {
-                reasons.add("Records are empty objects; stored as one JSONB document per record.");
-                return new Analysis(shape, records, Storage.JSONB, true, List.of(), reasons);
-            }
+            reasons.add(summary + ": stored as a typed table"
+                    + (held < leaves
+                            ? "; the other values (rare keys, other types, arrays, deeper objects) go to _extra."
+                            : "."));
+            return new Analysis(shape, records, Storage.SQL, true, depth, columns, coverage, reasons, details);
+        }
+
+        /** Frequent paths with a scalar type, the most useful first when over budget, in first-seen order. */
+        private List<Column> chooseColumns() {
+            List<PathStats> candidates = paths.values().stream()
+                    .filter(p -> p.type().isPresent())
+                    .filter(p -> p.path.stream().noneMatch(key -> key.indexOf('\0') >= 0)) // text[] cannot hold NUL
+                    .filter(p -> p.heldByColumn() >= settings.minPresence() * records)
+                    .sorted(Comparator.comparingLong(PathStats::heldByColumn).reversed())
+                    .limit(settings.maxColumns())
+                    .toList();
             Set<String> taken = new HashSet<>(SYSTEM_COLUMNS);
             List<Column> columns = new ArrayList<>();
-            types.forEach((key, type) -> {
-                String name = Identifiers.column(key, taken);
-                taken.add(name);
-                columns.add(new Column(key, name, type, present.get(key)));
-            });
-            reasons.add("%d records with %d flat keys: stored as a typed table, one column per key."
-                    .formatted(records, columns.size()));
-            return new Analysis(shape, records, Storage.SQL, true, columns, reasons);
+            for (PathStats stats : paths.values()) {
+                if (candidates.contains(stats)) {
+                    String name = Identifiers.column(stats.path, taken);
+                    taken.add(name);
+                    columns.add(new Column(stats.path, name, stats.type().orElseThrow(), stats.heldByColumn()));
+                }
+            }
+            return columns;
         }
     }
 
-    static SqlType typeOf(JsonNode scalar) {
-        if (scalar.isBoolean()) {
-            return SqlType.BOOLEAN;
+    private static int depthOf(JsonNode node) {
+        int deepest = 0;
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depthOf(child));
         }
-        if (scalar.isIntegralNumber()) {
-            return scalar.canConvertToLong() ? SqlType.BIGINT : SqlType.NUMERIC;
-        }
-        if (scalar.isNumber()) {
-            return SqlType.NUMERIC;
-        }
-        return SqlType.TEXT;
+        return node.isContainer() ? deepest + 1 : 0;
     }
 }

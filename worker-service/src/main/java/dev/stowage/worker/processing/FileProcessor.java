@@ -59,6 +59,7 @@ class FileProcessor {
             DocumentWriter documents,
             RetryRouter router,
             WorkerSettings settings,
+            AnalyzerProperties analysis,
             RetryProperties retry,
             Topology topology,
             WorkerIdentity worker,
@@ -68,7 +69,7 @@ class FileProcessor {
         this.tables = tables;
         this.documents = documents;
         this.router = router;
-        this.analyzer = new StructureAnalyzer(settings.maxColumns());
+        this.analyzer = new StructureAnalyzer(analysis.settings());
         this.settings = settings;
         this.delays = retry.delays();
         this.workQueue = topology.workQueue();
@@ -143,9 +144,18 @@ class FileProcessor {
         }
         Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
         Stored stored = analysis.storage() == Storage.SQL
-                ? tables.write(target, analysis, json, claim.jsonLines())
+                ? tables.write(
+                        target,
+                        analysis,
+                        json,
+                        claim.jsonLines(),
+                        analyzer.settings().maxDepth())
                 : documents.write(target, analysis, json, claim.jsonLines());
-        states.done(claim, stored, JsonRecords.MAPPER.writeValueAsString(analysis.report()));
+        states.done(
+                claim,
+                target.dataset(),
+                stored,
+                JsonRecords.MAPPER.writeValueAsString(analysis.report(stored.columns())));
         return stored;
     }
 

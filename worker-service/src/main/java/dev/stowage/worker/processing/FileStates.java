@@ -44,7 +44,8 @@ class FileStates {
     private static final String TIMEOUTS =
             "select set_config('lock_timeout', :lock, true)," + " set_config('statement_timeout', :statement, true)";
     private static final String DONE = """
-            update files set status = 'DONE', storage = :storage, table_name = :table, records = :records,
+            update files set status = 'DONE', dataset = :dataset, storage = :storage, table_name = :table,
+                   records = :records,
                    report = cast(:report as jsonb), error = null, error_class = null, finished_at = now(),
                    updated_at = now()
              where id = :file
@@ -117,8 +118,9 @@ class FileStates {
                 sql.sql(LOCK_FILE).param("file", fileId).query(String.class).single());
     }
 
-    void done(Claim claim, Stored stored, String report) {
+    void done(Claim claim, String dataset, Stored stored, String report) {
         sql.sql(DONE)
+                .param("dataset", dataset)
                 .param("storage", stored.storage().name())
                 .param("table", stored.table())
                 .param("records", stored.records())

@@ -14,7 +14,6 @@ import org.springframework.validation.annotation.Validated;
  * @param statementTimeout {@code STOWAGE_WORKER_STATEMENT_TIMEOUT}: longest single statement (COPY of a large file
  *     included)
  * @param shutdownTimeout how long a stopping worker lets in-flight files finish before returning them to the queue
- * @param maxColumns more distinct keys than this make a record collection JSONB
  * @param confirmTimeout how long to wait for the broker to confirm a retry or dead-letter publish
  * @param maxUnrecordedRetries how often a message goes round the longest retry tier while the database cannot
  *     even record an attempt (by default 150 × 4 s, about 10 minutes) before it is dead-lettered
@@ -27,6 +26,5 @@ public record WorkerSettings(
         @DefaultValue("2s") Duration lockTimeout,
         @DefaultValue("10m") Duration statementTimeout,
         @DefaultValue("30s") Duration shutdownTimeout,
-        @DefaultValue("500") @Min(1) @Max(1500) int maxColumns,
         @DefaultValue("10s") Duration confirmTimeout,
         @DefaultValue("150") @Min(0) int maxUnrecordedRetries) {}

@@ -42,7 +42,7 @@ public class DocumentWriter {
             }
             return row[0];
         });
-        return new Stored(Storage.JSONB, schema + "." + SqlNames.DOCUMENTS_TABLE, rows);
+        return new Stored(Storage.JSONB, schema + "." + SqlNames.DOCUMENTS_TABLE, rows, java.util.List.of());
     }
 
     private static void writeRow(Writer out, Target target, long row, JsonNode doc) {

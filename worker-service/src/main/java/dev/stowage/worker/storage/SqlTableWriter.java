@@ -8,29 +8,43 @@ import dev.stowage.worker.analysis.Analysis;
 import dev.stowage.worker.analysis.Column;
 import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
+import dev.stowage.worker.analysis.Leaves;
 import dev.stowage.worker.analysis.SqlType;
+import dev.stowage.worker.analysis.StructureAnalyzer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Stores a record collection as rows of a typed table in the datasets schema, loaded with COPY. A later file into
- * the same table adds the columns it lacks and widens types that no longer fit; such DDL is serialized per table
- * across all workers by an advisory lock, and only taken when needed.
+ * Stores a record collection as rows of a typed table in the datasets schema, loaded with COPY. Each row has
+ * {@code _file_id}, {@code _row}, the typed columns, {@code _extra} (every value no column holds exactly, nested
+ * as in the record) and {@code _absent} (the file's columns whose key the record lacks, so that absent and null
+ * stay apart). A later file into the same dataset reuses the catalog's column for a path, adds the columns it
+ * lacks and widens {@code bigint} to {@code numeric}; values of any other type go to {@code _extra}, so a type
+ * conflict never fails a file and never changes stored values. DDL is serialized per table across all workers.
  */
 @Component
 public class SqlTableWriter {
 
     private static final String COLUMNS_OF_TABLE = "select column_name, data_type from information_schema.columns"
             + " where table_schema = ? and table_name = ?";
+    private static final String CATALOG =
+            "select column_name, path from dataset_columns where tenant = ? and dataset = ?";
+    private static final String ADD_TO_CATALOG =
+            "insert into dataset_columns (tenant, dataset, column_name, path) values (?, ?, ?, ?)";
     private static final String LOCK_TABLE_DDL = "select pg_advisory_xact_lock(hashtextextended(?, 0))";
 
     private final JdbcTemplate jdbc;
@@ -42,85 +56,80 @@ public class SqlTableWriter {
     }
 
     /** Runs inside the caller's transaction. */
-    public Stored write(Target target, Analysis analysis, byte[] json, boolean jsonLines) {
-        Map<String, SqlType> table = prepareTable(target.dataset(), analysis.columns());
-        List<Column> columns = analysis.columns();
-        String copy = "copy %s (\"_file_id\", \"_row\", %s) from stdin"
+    public Stored write(Target target, Analysis analysis, byte[] json, boolean jsonLines, int maxDepth) {
+        Plan plan = plan(target, analysis.columns());
+        if (!plan.ddl.isEmpty() || !plan.catalogAdditions.isEmpty()) {
+            jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema + "." + target.dataset());
+            plan = plan(target, analysis.columns()); // another worker may have changed the table while we waited
+            plan.ddl.forEach(jdbc::execute);
+            for (Column added : plan.catalogAdditions) {
+                jdbc.update(
+                        ADD_TO_CATALOG,
+                        target.tenant(),
+                        target.dataset(),
+                        added.name(),
+                        added.path().toArray(String[]::new));
+            }
+        }
+        List<Column> columns = plan.columns;
+        String copy = "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin"
                 .formatted(
                         Identifiers.qualified(schema, target.dataset()),
                         columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
-        String fileId = target.fileId().toString();
-        long rows = Copy.in(jdbc, copy, out -> {
-            long[] row = {0};
-            JsonRecords.read(json, jsonLines, record -> {
-                try {
-                    out.write(fileId);
-                    out.write('\t');
-                    out.write(Long.toString(row[0]++));
-                    for (Column column : columns) {
-                        out.write('\t');
-                        writeValue(out, record.get(column.key()), table.get(column.name()));
-                    }
-                    out.write('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            return row[0];
+        RowWriter rows = new RowWriter(target.fileId().toString(), columns, maxDepth);
+        long written = Copy.in(jdbc, copy, out -> {
+            JsonRecords.read(json, jsonLines, record -> rows.write(out, record));
+            return rows.count;
         });
-        return new Stored(Storage.SQL, schema + "." + target.dataset(), rows);
+        return new Stored(Storage.SQL, schema + "." + target.dataset(), written, columns);
     }
 
-    private static void writeValue(Writer out, JsonNode value, SqlType type) throws IOException {
-        if (value == null || value.isNull()) {
-            out.write(CopyText.NULL);
-            return;
-        }
-        switch (type) {
-            case BOOLEAN -> out.write(value.booleanValue() ? "t" : "f");
-            case BIGINT, NUMERIC -> out.write(value.numberValue().toString());
-            case TEXT -> CopyText.field(out, value.stringValue());
-            case JSONB -> CopyText.field(out, value.toString());
-        }
-    }
+    /** The columns this file writes to, and the DDL and catalog rows needed first. */
+    private record Plan(List<Column> columns, List<String> ddl, List<Column> catalogAdditions) {}
 
-    /** Makes the table hold {@code columns} and returns every column's type as it now is. */
-    private Map<String, SqlType> prepareTable(String dataset, List<Column> columns) {
-        Map<String, SqlType> existing = columnsOf(dataset);
-        if (!ddlFor(dataset, existing, columns).isEmpty()) {
-            jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema + "." + dataset);
-            existing = columnsOf(dataset); // another worker may have changed it while we waited
-            ddlFor(dataset, existing, columns).forEach(jdbc::execute);
-            existing = columnsOf(dataset);
-        }
-        return existing;
-    }
-
-    private List<String> ddlFor(String dataset, Map<String, SqlType> existing, List<Column> columns) {
-        String table = Identifiers.qualified(schema, dataset);
+    private Plan plan(Target target, List<Column> proposed) {
+        String table = Identifiers.qualified(schema, target.dataset());
+        Map<String, SqlType> existing = columnsOf(target.dataset());
+        Map<List<String>, String> catalog = catalog(target);
+        Set<String> taken = new HashSet<>(existing.keySet());
+        taken.addAll(StructureAnalyzer.SYSTEM_COLUMNS);
+        taken.addAll(catalog.values());
+        List<Column> columns = new ArrayList<>();
         List<String> ddl = new ArrayList<>();
-        if (existing.isEmpty()) {
-            String definitions = columns.stream()
-                    .map(c -> quote(c.name()) + " " + c.type().sql())
-                    .collect(Collectors.joining(", "));
-            ddl.add("create table if not exists %s (\"_file_id\" uuid not null, \"_row\" bigint not null, %s,"
-                            .formatted(table, definitions)
-                    + " primary key (\"_file_id\", \"_row\"))");
-            return ddl;
-        }
-        for (Column column : columns) {
-            SqlType current = existing.get(column.name());
-            if (current == null) {
-                ddl.add("alter table %s add column if not exists %s %s"
-                        .formatted(table, quote(column.name()), column.type().sql()));
-            } else if (current.widen(column.type()) != current) {
-                SqlType wider = current.widen(column.type());
-                String using = wider == SqlType.JSONB ? " using to_jsonb(" + quote(column.name()) + ")" : "";
-                ddl.add("alter table %s alter column %s type %s%s"
-                        .formatted(table, quote(column.name()), wider.sql(), using));
+        List<Column> additions = new ArrayList<>();
+        List<String> newDefinitions = new ArrayList<>();
+        for (Column column : proposed) {
+            String name = catalog.get(column.path());
+            SqlType current = name == null ? null : existing.get(name);
+            if (name == null) {
+                name = Identifiers.column(column.path(), taken);
+                taken.add(name);
+                additions.add(column.withName(name));
             }
+            if (current == null) {
+                newDefinitions.add(quote(name) + " " + column.type().sql());
+                columns.add(column.withName(name));
+                continue;
+            }
+            Optional<SqlType> widened = current.widenedFor(column.type());
+            if (widened.isPresent() && widened.get() != current) {
+                ddl.add("alter table %s alter column %s type %s"
+                        .formatted(table, quote(name), widened.get().sql()));
+            }
+            // An incompatible existing type stays; this file's values of the other type go to _extra.
+            columns.add(new Column(column.path(), name, widened.orElse(current), column.values()));
         }
-        return ddl;
+        if (existing.isEmpty()) {
+            String definitions = newDefinitions.isEmpty() ? "" : String.join(", ", newDefinitions) + ", ";
+            ddl.add(
+                    0,
+                    ("create table %s (\"_file_id\" uuid not null, \"_row\" bigint not null, %s\"_extra\" jsonb,"
+                                    + " \"_absent\" text[], primary key (\"_file_id\", \"_row\"))")
+                            .formatted(table, definitions));
+        } else {
+            newDefinitions.forEach(definition -> ddl.add("alter table %s add column %s".formatted(table, definition)));
+        }
+        return new Plan(columns, ddl, additions);
     }
 
     private Map<String, SqlType> columnsOf(String dataset) {
@@ -129,10 +138,105 @@ public class SqlTableWriter {
                 COLUMNS_OF_TABLE,
                 rs -> {
                     String name = rs.getString("column_name");
-                    SqlType.ofCatalog(rs.getString("data_type")).ifPresent(type -> columns.put(name, type));
+                    columns.put(
+                            name, SqlType.ofCatalog(rs.getString("data_type")).orElse(SqlType.TEXT));
                 },
                 schema,
                 dataset);
         return columns;
+    }
+
+    private Map<List<String>, String> catalog(Target target) {
+        Map<List<String>, String> paths = new HashMap<>();
+        jdbc.query(
+                CATALOG,
+                rs -> {
+                    String[] path = (String[]) rs.getArray("path").getArray();
+                    paths.put(List.of(path), rs.getString("column_name"));
+                },
+                target.tenant(),
+                target.dataset());
+        return paths;
+    }
+
+    /** Turns records into COPY text rows: typed values, then {@code _extra} and {@code _absent}. */
+    private static final class RowWriter {
+        private final String fileId;
+        private final List<Column> columns;
+        private final Map<List<String>, Integer> index = new HashMap<>();
+        private final int maxDepth;
+        long count;
+
+        RowWriter(String fileId, List<Column> columns, int maxDepth) {
+            this.fileId = fileId;
+            this.columns = columns;
+            this.maxDepth = maxDepth;
+            for (int i = 0; i < columns.size(); i++) {
+                index.put(columns.get(i).path(), i);
+            }
+        }
+
+        void write(Writer out, JsonNode record) {
+            JsonNode[] values = new JsonNode[columns.size()];
+            ObjectNode[] extra = {null};
+            Leaves.walk(record, maxDepth, (path, value) -> {
+                Integer i = index.get(path);
+                if (i != null && columns.get(i).type().holds(value)) {
+                    values[i] = value;
+                } else {
+                    if (extra[0] == null) {
+                        extra[0] = JsonRecords.MAPPER.createObjectNode();
+                    }
+                    putAt(extra[0], path, value);
+                }
+            });
+            try {
+                out.write(fileId);
+                out.write('\t');
+                out.write(Long.toString(count++));
+                List<String> absent = new ArrayList<>();
+                for (int i = 0; i < values.length; i++) {
+                    out.write('\t');
+                    if (values[i] == null) {
+                        absent.add(columns.get(i).name());
+                        out.write(CopyText.NULL);
+                    } else {
+                        writeValue(out, values[i], columns.get(i).type());
+                    }
+                }
+                out.write('\t');
+                if (extra[0] == null) {
+                    out.write(CopyText.NULL);
+                } else {
+                    CopyText.field(out, extra[0].toString());
+                }
+                out.write('\t');
+                out.write(absent.isEmpty() ? CopyText.NULL : "{" + String.join(",", absent) + "}");
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void putAt(ObjectNode root, List<String> path, JsonNode value) {
+            ObjectNode parent = root;
+            for (String key : path.subList(0, path.size() - 1)) {
+                JsonNode child = parent.get(key);
+                parent = child instanceof ObjectNode object ? object : parent.putObject(key);
+            }
+            parent.set(path.get(path.size() - 1), value);
+        }
+
+        private static void writeValue(Writer out, JsonNode value, SqlType type) throws IOException {
+            if (value.isNull()) {
+                out.write(CopyText.NULL);
+                return;
+            }
+            switch (type) {
+                case BOOLEAN -> out.write(value.booleanValue() ? "t" : "f");
+                case BIGINT, NUMERIC -> out.write(value.numberValue().toString());
+                default -> CopyText.field(out, value.stringValue());
+            }
+        }
     }
 }

@@ -53,10 +53,17 @@ class IdentifiersTest {
     }
 
     @Test
-    void widensWithoutLosingValues() {
-        assertThat(SqlType.BIGINT.widen(SqlType.NUMERIC)).isEqualTo(SqlType.NUMERIC);
-        assertThat(SqlType.BIGINT.widen(SqlType.BIGINT)).isEqualTo(SqlType.BIGINT);
-        assertThat(SqlType.TEXT.widen(SqlType.BIGINT)).isEqualTo(SqlType.JSONB);
-        assertThat(SqlType.BOOLEAN.widen(SqlType.TEXT)).isEqualTo(SqlType.JSONB);
+    void pathsJoinWithDoubleUnderscores() {
+        assertThat(Identifiers.column(List.of("address", "zipCode"), new HashSet<>()))
+                .isEqualTo("address__zip_code");
+        assertThat(Identifiers.column(List.of("a__b"), new HashSet<>())).isEqualTo("a_b");
+    }
+
+    @Test
+    void widensOnlyWithoutChangingValues() {
+        assertThat(SqlType.BIGINT.widenedFor(SqlType.NUMERIC)).contains(SqlType.NUMERIC);
+        assertThat(SqlType.BIGINT.widenedFor(SqlType.BIGINT)).contains(SqlType.BIGINT);
+        assertThat(SqlType.TEXT.widenedFor(SqlType.BIGINT)).isEmpty();
+        assertThat(SqlType.DATE.widenedFor(SqlType.TIMESTAMPTZ)).isEmpty();
     }
 }

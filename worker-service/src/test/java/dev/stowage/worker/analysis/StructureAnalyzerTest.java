@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stowage.model.Storage;
 import dev.stowage.testing.Corpora;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class StructureAnalyzerTest {
 
-    private final StructureAnalyzer analyzer = new StructureAnalyzer(500);
+    private final StructureAnalyzer analyzer = new StructureAnalyzer(AnalyzerSettings.defaults());
 
     @Test
     void carsIsATypedTableWithMixedNumbersWidened() {
@@ -27,11 +28,9 @@ class StructureAnalyzerTest {
                 .containsEntry("name", SqlType.TEXT)
                 .containsEntry("cylinders", SqlType.BIGINT)
                 .containsEntry("miles_per_gallon", SqlType.NUMERIC) // 18 and 31.5 in one column
-                .containsEntry("weight_in_lbs", SqlType.BIGINT);
-        assertThat(cars.columns()).anySatisfy(c -> {
-            assertThat(c.key()).isEqualTo("Miles_per_Gallon");
-            assertThat(c.present()).isLessThan(406); // nulls are counted as absent, and kept as NULL
-        });
+                .containsEntry("weight_in_lbs", SqlType.BIGINT)
+                .containsEntry("year", SqlType.DATE); // "1970-01-01" comes back character for character
+        assertThat(cars.coverage()).isEqualTo(1.0);
     }
 
     @Test
@@ -40,12 +39,15 @@ class StructureAnalyzerTest {
 
         assertThat(movies.storage()).isEqualTo(Storage.SQL);
         assertThat(movies.records()).isEqualTo(3201);
-        // Titles are strings but for one number (1776): the column keeps every value as JSON instead of failing.
+        // Titles are strings but for 9 numbers (1776, 2012, …): the column is text, numbers go to their rows' _extra.
         assertThat(movies.columns())
-                .filteredOn(c -> c.key().equals("Title"))
+                .filteredOn(c -> c.path().equals(List.of("Title")))
                 .singleElement()
-                .extracting(Column::type)
-                .isEqualTo(SqlType.JSONB);
+                .satisfies(c -> {
+                    assertThat(c.type()).isEqualTo(SqlType.TEXT);
+                    assertThat(c.values()).isEqualTo(3192); // 3191 titles and 1 null; 9 titles are numbers
+                });
+        assertThat(movies.coverage()).isLessThan(1.0).isGreaterThan(0.99);
     }
 
     @Test
@@ -75,11 +77,18 @@ class StructureAnalyzerTest {
     }
 
     @Test
-    void nestedRecordsAndScalarArraysAreDocuments() {
-        Analysis nested = analyzer.analyze(utf8("[{\"a\":{\"b\":1}},{\"a\":{\"b\":2}}]"), false);
-        assertThat(nested.storage()).isEqualTo(Storage.JSONB);
-        assertThat(nested.perRecord()).isTrue();
+    void nestedObjectsAreFlattenedAndArraysGoToExtra() {
+        Analysis nested = analyzer.analyze(
+                utf8(
+                        "[{\"a\":{\"b\":1,\"c\":{\"d\":\"x\"}},\"id\":1},{\"a\":{\"b\":2,\"c\":{\"d\":\"y\"}},\"id\":2,\"tags\":[1]}]"),
+                false);
+        assertThat(nested.storage()).isEqualTo(Storage.SQL);
+        assertThat(nested.columns()).extracting(Column::name).containsExactly("a__b", "a__c__d", "id");
+        assertThat(nested.coverage()).isEqualTo(0.8571); // 6 of 7 values; the array goes to _extra
+    }
 
+    @Test
+    void scalarArraysAndEmptyCollectionsAreDocuments() {
         Analysis scalars = analyzer.analyze(utf8("[1,2,3]"), false);
         assertThat(scalars.storage()).isEqualTo(Storage.JSONB);
         assertThat(scalars.perRecord()).isFalse();
@@ -92,6 +101,18 @@ class StructureAnalyzerTest {
     void duplicateKeysKeepTheLastValue() {
         Analysis duplicated = analyzer.analyze(Corpora.bytes("jsontestsuite/y_object_duplicated_key.json"), false);
         assertThat(duplicated.storage()).isEqualTo(Storage.JSONB);
+    }
+
+    @Test
+    void timestampsDatesAndUuidsAreTypedOnlyWhenTheyComeBackIdentical() {
+        Analysis typed = analyzer.analyze(
+                utf8(
+                        "[{\"t\":\"2024-01-02T03:04:05Z\",\"d\":\"2024-01-02\",\"u\":\"123e4567-e89b-12d3-a456-426614174000\","
+                                + "\"t2\":\"2024-01-02T03:04:05.000Z\"}]"),
+                false);
+        assertThat(typed.columns())
+                .extracting(Column::type)
+                .containsExactly(SqlType.TIMESTAMPTZ, SqlType.DATE, SqlType.UUID, SqlType.TEXT);
     }
 
     @Test

@@ -1,0 +1,120 @@
+package dev.stowage.worker.analysis;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/** What one key path held across all records: how often, and which kinds of values. */
+final class PathStats {
+
+    final List<String> path;
+    long nulls;
+    long booleans;
+    long integers;
+    long decimals;
+    long strings;
+    long dates;
+    long timestamps;
+    long uuids;
+    long arrays;
+    long arrayElements;
+    long objects;
+
+    PathStats(List<String> path) {
+        this.path = path;
+    }
+
+    void add(JsonNode value) {
+        if (value.isNull()) {
+            nulls++;
+        } else if (value.isBoolean()) {
+            booleans++;
+        } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+            integers++;
+        } else if (value.isNumber()) {
+            decimals++;
+        } else if (value.isString()) {
+            strings++;
+            String text = value.stringValue();
+            if (Strings.isDate(text)) {
+                dates++;
+            } else if (Strings.isTimestamp(text)) {
+                timestamps++;
+            } else if (Strings.isUuid(text)) {
+                uuids++;
+            }
+        } else if (value.isArray()) {
+            arrays++;
+            arrayElements += value.size();
+        } else {
+            objects++;
+        }
+    }
+
+    long leaves() {
+        return nulls + booleans + integers + decimals + strings + arrays + objects;
+    }
+
+    /** The type of the dominant kind of scalar, if any scalar was seen. */
+    Optional<SqlType> type() {
+        long numbers = integers + decimals;
+        long most = Math.max(booleans, Math.max(numbers, strings));
+        if (most == 0) {
+            return Optional.empty();
+        }
+        if (strings == most) {
+            if (dates == strings) {
+                return Optional.of(SqlType.DATE);
+            }
+            if (timestamps == strings) {
+                return Optional.of(SqlType.TIMESTAMPTZ);
+            }
+            return Optional.of(uuids == strings ? SqlType.UUID : SqlType.TEXT);
+        }
+        if (numbers == most) {
+            return Optional.of(decimals == 0 ? SqlType.BIGINT : SqlType.NUMERIC);
+        }
+        return Optional.of(SqlType.BOOLEAN);
+    }
+
+    /** Values a column of {@link #type()} holds: the dominant kind, and nulls. */
+    long heldByColumn() {
+        return type().map(type -> switch (type) {
+                            case BOOLEAN -> booleans;
+                            case BIGINT, NUMERIC -> integers + decimals;
+                            default -> strings;
+                        })
+                        .orElse(0L)
+                + nulls;
+    }
+
+    Map<String, Object> report(long records) {
+        Map<String, Object> kinds = new LinkedHashMap<>();
+        put(kinds, "null", nulls);
+        put(kinds, "boolean", booleans);
+        put(kinds, "integer", integers);
+        put(kinds, "decimal", decimals);
+        put(kinds, "string", strings - dates - timestamps - uuids);
+        put(kinds, "date", dates);
+        put(kinds, "timestamp", timestamps);
+        put(kinds, "uuid", uuids);
+        put(kinds, "array", arrays);
+        put(kinds, "object", objects);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("path", String.join(".", path));
+        report.put("presence", records == 0 ? 0 : Math.round(leaves() * 1000.0 / records) / 1000.0);
+        report.put("types", kinds);
+        if (arrays > 0) {
+            report.put("averageArrayLength", Math.round(arrayElements * 10.0 / arrays) / 10.0);
+        }
+        return report;
+    }
+
+    private static void put(Map<String, Object> kinds, String kind, long count) {
+        if (count > 0) {
+            kinds.put(kind, count);
+        }
+    }
+}
