@@ -10,4 +10,20 @@ public final class SqlNames {
     public static final String DOCUMENTS_TABLE = "_documents";
 
     private SqlNames() {}
+
+    /**
+     * {@code "name"}, with embedded quotes doubled: the one function through which every identifier that comes from
+     * users' data reaches SQL text, in both services. Refuses NUL, which no identifier may hold.
+     */
+    public static String quote(String identifier) {
+        if (identifier.isEmpty() || identifier.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("Not a usable SQL identifier: " + identifier.replace("\0", "\\0"));
+        }
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code "schema"."table"}. */
+    public static String qualified(String schema, String table) {
+        return quote(schema) + '.' + quote(table);
+    }
 }

@@ -11,16 +11,28 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
-/** {@code GET /api/v1/files/{id}} and {@code /content}, the original bytes unchanged. */
+/** {@code GET /api/v1/files/{id}}, {@code /content} (the original bytes unchanged) and {@code /data}. */
 @RestController
 @RequestMapping("/api/v1/files")
 class FileController {
 
     private final FileQueries files;
+    private final StoredData data;
 
-    FileController(FileQueries files) {
+    FileController(FileQueries files, StoredData data) {
         this.files = files;
+        this.data = data;
+    }
+
+    /** The JSON rebuilt from the stored rows or documents: equal to the original value, key order aside. */
+    @GetMapping("/{fileId}/data")
+    ResponseEntity<StreamingResponseBody> data(@PathVariable UUID fileId) {
+        StoredData.Data stored = data.find(Tenants.DEFAULT, fileId);
+        MediaType type =
+                stored.jsonLines() ? MediaType.parseMediaType("application/x-ndjson") : MediaType.APPLICATION_JSON;
+        return ResponseEntity.ok().contentType(type).body(out -> stored.writer().writeTo(out));
     }
 
     @GetMapping("/{fileId}")

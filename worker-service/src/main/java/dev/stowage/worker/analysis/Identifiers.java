@@ -1,5 +1,6 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.SqlNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +12,7 @@ import java.util.stream.Collectors;
 
 /**
  * SQL identifiers made from users' data: snake_case {@code [a-z0-9_]}, at most 63 bytes, and always quoted when
- * they reach SQL text. This class is the only place that quotes identifiers.
+ * they reach SQL text (through {@link SqlNames#quote}, the one quoting function).
  */
 public final class Identifiers {
 
@@ -22,17 +23,13 @@ public final class Identifiers {
 
     private Identifiers() {}
 
-    /** {@code "name"}, with embedded quotes doubled. Refuses NUL, which no identifier may hold. */
+    /** See {@link SqlNames#quote}: the one quoting function, shared with the gateway. */
     public static String quote(String identifier) {
-        if (identifier.isEmpty() || identifier.indexOf('\0') >= 0) {
-            throw new IllegalArgumentException("Not a usable SQL identifier: " + identifier.replace("\0", "\\0"));
-        }
-        return '"' + identifier.replace("\"", "\"\"") + '"';
+        return SqlNames.quote(identifier);
     }
 
-    /** {@code "schema"."table"}. */
     public static String qualified(String schema, String table) {
-        return quote(schema) + '.' + quote(table);
+        return SqlNames.qualified(schema, table);
     }
 
     /**

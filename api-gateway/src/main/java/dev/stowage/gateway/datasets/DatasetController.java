@@ -1,0 +1,31 @@
+package dev.stowage.gateway.datasets;
+
+import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.Tenants;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code GET /api/v1/datasets} and {@code /api/v1/datasets/{name}}. */
+@RestController
+@RequestMapping("/api/v1/datasets")
+class DatasetController {
+
+    private final DatasetQueries datasets;
+
+    DatasetController(DatasetQueries datasets) {
+        this.datasets = datasets;
+    }
+
+    @GetMapping
+    List<DatasetQueries.DatasetSummary> list() {
+        return datasets.list(Tenants.DEFAULT);
+    }
+
+    @GetMapping("/{name}")
+    DatasetQueries.Dataset dataset(@PathVariable String name) {
+        return datasets.find(Tenants.DEFAULT, name).orElseThrow(() -> ApiProblem.notFound("dataset", name));
+    }
+}

@@ -1,0 +1,190 @@
+package dev.stowage.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.stowage.testing.Corpora;
+import dev.stowage.testing.Multipart;
+import dev.stowage.testing.StowageClient;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every real-world corpus file goes in and comes back out of {@code /data} as the same JSON value (key order aside,
+ * numbers equal in value), and the decision for the well-known ones is the expected one.
+ */
+class RoundTripIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /** Numbers equal in value (1, 1.0 and 1e0 alike); everything else as JsonNode.equals (key order aside). */
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return new BigDecimal(a.asString()).compareTo(new BigDecimal(b.asString()));
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
+    static StowageClient api;
+
+    @BeforeAll
+    static void startStack() {
+        api = Stack.get().api;
+    }
+
+    @Test
+    void vegaAndSimdjsonFilesComeBackIdenticalWithTheExpectedDecisions() {
+        List<String> files = new ArrayList<>(Corpora.list("vega"));
+        files.addAll(Corpora.list("simdjson"));
+        Map<String, JsonNode> byName = uploadAndAwait(files);
+
+        for (String path : files) {
+            JsonNode file = byName.get(path);
+            assertThat(file.get("status").asString())
+                    .as(path + ": " + file.get("error"))
+                    .isEqualTo("DONE");
+            assertRoundTrip(path, file.get("fileId").asString());
+        }
+        for (String sql :
+                List.of("vega/cars.json", "vega/movies.json", "vega/flights-2k.json", "vega/flights-20k.json")) {
+            assertThat(byName.get(sql).get("storage").asString()).as(sql).isEqualTo("SQL");
+        }
+        for (String jsonb : List.of(
+                "vega/earthquakes.json",
+                "vega/us-10m.json",
+                "simdjson/twitter.json",
+                "simdjson/citm_catalog.json",
+                "simdjson/canada.json")) {
+            assertThat(byName.get(jsonb).get("storage").asString()).as(jsonb).isEqualTo("JSONB");
+        }
+        for (String mapLike : List.of("simdjson/gsoc-2018.json", "simdjson/update-center.json")) {
+            JsonNode report = api.get(
+                            "/api/v1/files/" + byName.get(mapLike).get("fileId").asString())
+                    .json()
+                    .get("report");
+            assertThat(report.has("mapLike"))
+                    .as(mapLike + " is map-like: " + report)
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void everyAcceptedJsonTestSuiteFileComesBackIdentical() {
+        List<String> files = Corpora.list("jsontestsuite").stream()
+                .filter(name -> name.contains("/y_"))
+                .toList();
+        assertThat(files).hasSize(95);
+        Map<String, JsonNode> byName = uploadAndAwait(files);
+        for (String path : files) {
+            JsonNode file = byName.get(path);
+            if (values(Corpora.bytes(path)).stream().anyMatch(RoundTripIT::holdsNul)) {
+                // PostgreSQL's text and jsonb cannot hold NUL: a defined, permanent failure, never a retry loop.
+                assertThat(file.get("status").asString()).as(path).isEqualTo("FAILED");
+                assertThat(file.get("attempts").asInt()).as(path).isEqualTo(1);
+                continue;
+            }
+            assertThat(file.get("status").asString())
+                    .as(path + ": " + file.get("error"))
+                    .isEqualTo("DONE");
+            assertRoundTrip(path, file.get("fileId").asString());
+        }
+    }
+
+    @Test
+    void datasetsDescribeTheirColumnsAndRows() {
+        StowageClient.Answer accepted = api.upload(new Multipart()
+                .field("dataset", "catalogued")
+                .file("files", "cars.json", "application/json", Corpora.bytes("vega/cars.json")));
+        String jobId = accepted.json().get("jobId").asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !api.get("/api/v1/jobs/" + jobId)
+                        .json()
+                        .get("finishedAt")
+                        .isNull());
+
+        JsonNode dataset = api.get("/api/v1/datasets/catalogued").json();
+        assertThat(dataset.get("rows").asLong()).isEqualTo(406);
+        assertThat(dataset.get("files")).hasSize(1);
+        assertThat(dataset.get("columns")).anySatisfy(column -> {
+            assertThat(column.get("name").asString()).isEqualTo("miles_per_gallon");
+            assertThat(column.get("type").asString()).isEqualTo("numeric");
+            assertThat(column.get("path").get(0).asString()).isEqualTo("Miles_per_Gallon");
+        });
+        assertThat(api.get("/api/v1/datasets").json())
+                .anySatisfy(
+                        summary -> assertThat(summary.get("name").asString()).isEqualTo("catalogued"));
+        assertThat(api.get("/api/v1/datasets/no_such_dataset").status()).isEqualTo(404);
+    }
+
+    private static Map<String, JsonNode> uploadAndAwait(List<String> paths) {
+        Multipart upload = new Multipart();
+        paths.forEach(path ->
+                upload.file("files", path.substring(path.indexOf('/') + 1), "application/json", Corpora.bytes(path)));
+        StowageClient.Answer accepted = api.upload(upload);
+        assertThat(accepted.status()).isEqualTo(202);
+        String jobId = accepted.json().get("jobId").asString();
+        JsonNode[] job = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    job[0] = api.get("/api/v1/jobs/" + jobId).json();
+                    return !job[0].get("finishedAt").isNull();
+                });
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            byName.put(paths.get(i), job[0].get("files").get(i));
+        }
+        return byName;
+    }
+
+    private static void assertRoundTrip(String path, String fileId) {
+        StowageClient.Answer data = api.get("/api/v1/files/" + fileId + "/data");
+        assertThat(data.status()).as(path).isEqualTo(200);
+        List<JsonNode> original = values(Corpora.bytes(path));
+        List<JsonNode> rebuilt = values(data.bytes());
+        assertThat(rebuilt).as(path).hasSameSizeAs(original);
+        for (int i = 0; i < original.size(); i++) {
+            assertThat(original.get(i).equals(SAME_VALUE, rebuilt.get(i)))
+                    .as("%s value %d differs", path, i)
+                    .isTrue();
+        }
+    }
+
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isString()) {
+            return node.stringValue().indexOf('\0') >= 0;
+        }
+        for (var member : node.properties()) {
+            if (member.getKey().indexOf('\0') >= 0 || holdsNul(member.getValue())) {
+                return true;
+            }
+        }
+        for (JsonNode element : node) {
+            if (node.isArray() && holdsNul(element)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The JSON values of a document or of JSON Lines. */
+    private static List<JsonNode> values(byte[] json) {
+        List<JsonNode> values = new ArrayList<>();
+        try (var iterator = JSON.readValues(JSON.createParser(json), JsonNode.class)) {
+            iterator.forEachRemaining(values::add);
+        }
+        return values;
+    }
+}
