@@ -103,6 +103,53 @@ class RoundTripIT {
     }
 
     @Test
+    void hostileKeysAndExtremeNumbersMakeAValidTableAndComeBackIdentical() throws Exception {
+        String longKey = "a".repeat(80);
+        String records = """
+                [{"\\"; drop table %1$s.jobs; --": 1, "a\\"b": "quote", "": "empty", "Name": "upper", "name": "lower",
+                  "_row": 7, "_file_id": "mine", "_extra": {"x": 1}, "%2$s_one": 1, "%2$s_two": 2,
+                  "名前": "multi-byte", "ключ": "cyrillic", "select * from x": true,
+                  "big": 123456789012345678901234567890, "max": 9223372036854775807, "min": -9223372036854775808,
+                  "huge": 1e400, "tenth": 0.1, "negativeZero": -0.0, "nested": {"deep": {"deeper": {"deepest": [1]}}}},
+                 {"Name": 2, "name": null, "tenth": 0.2}]
+                """.formatted(Stack.get().services.schema, longKey);
+        StowageClient.Answer accepted = api.upload(new Multipart()
+                .file(
+                        "files",
+                        "hostile.json",
+                        "application/json",
+                        records.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        String jobId = accepted.json().get("jobId").asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !api.get("/api/v1/jobs/" + jobId)
+                        .json()
+                        .get("finishedAt")
+                        .isNull());
+        JsonNode file = api.get("/api/v1/jobs/" + jobId).json().get("files").get(0);
+        assertThat(file.get("status").asString()).as(file.toString()).isEqualTo("DONE");
+        assertThat(file.get("storage").asString()).isEqualTo("SQL");
+
+        String fileId = file.get("fileId").asString();
+        StowageClient.Answer data = api.get("/api/v1/files/" + fileId + "/data");
+        List<JsonNode> original = values(records.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(original.get(0).equals(SAME_VALUE, values(data.bytes()).get(0)))
+                .as("rebuilt: %s", new String(data.bytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isTrue();
+        assertThat(original.get(0).size()).isEqualTo(2); // the file is one array of two records
+        JsonNode columns =
+                api.get("/api/v1/files/" + fileId).json().get("report").get("columns");
+        List<String> names = new ArrayList<>();
+        columns.forEach(column -> names.add(column.get("name").asString()));
+        assertThat(names)
+                .doesNotHaveDuplicates()
+                .allSatisfy(name -> assertThat(name).matches("[a-z][a-z0-9_]{0,62}"));
+        assertThat(names).contains("name", "name_2", "row", "file_id");
+        assertThat(api.get("/api/v1/jobs/" + jobId).status())
+                .as("the jobs table is still there")
+                .isEqualTo(200);
+    }
+
+    @Test
     void datasetsDescribeTheirColumnsAndRows() {
         StowageClient.Answer accepted = api.upload(new Multipart()
                 .field("dataset", "catalogued")
