@@ -1,5 +1,6 @@
 package dev.stowage.worker.analysis;
 
+import java.io.InputStream;
 import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -37,7 +38,16 @@ public final class JsonRecords {
      * @return the shape of the file
      */
     public static Shape read(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
-        try (JsonParser parser = MAPPER.createParser(json)) {
+        return read(MAPPER.createParser(json), jsonLines, records);
+    }
+
+    /** The same, from a stream: only one record is in memory at a time, however large the file. */
+    public static Shape read(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
+        return read(MAPPER.createParser(json), jsonLines, records);
+    }
+
+    private static Shape read(JsonParser source, boolean jsonLines, Consumer<JsonNode> records) {
+        try (JsonParser parser = source) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new InvalidJsonException("The file holds no JSON value, only white space.");

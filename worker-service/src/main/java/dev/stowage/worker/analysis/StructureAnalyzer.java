@@ -1,6 +1,7 @@
 package dev.stowage.worker.analysis;
 
 import dev.stowage.model.Storage;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -37,6 +38,13 @@ public final class StructureAnalyzer {
     }
 
     public Analysis analyze(byte[] json, boolean jsonLines) {
+        Profile profile = new Profile();
+        Shape shape = JsonRecords.read(json, jsonLines, profile::add);
+        return profile.decide(shape);
+    }
+
+    /** Streams the file: memory stays bounded by its distinct key paths, not by its size. */
+    public Analysis analyze(InputStream json, boolean jsonLines) {
         Profile profile = new Profile();
         Shape shape = JsonRecords.read(json, jsonLines, profile::add);
         return profile.decide(shape);
