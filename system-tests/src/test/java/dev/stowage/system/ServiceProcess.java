@@ -79,6 +79,17 @@ final class ServiceProcess implements AutoCloseable {
                 });
     }
 
+    /** kill -9: no shutdown at all, as in a crash or an OOM kill. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    /** SIGTERM, then waits for the process to exit by itself (graceful shutdown). */
+    boolean terminate(long seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: the service shuts down gracefully

@@ -13,14 +13,23 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes the files whose upload could not get the broker's confirms (transactional outbox). Rows are locked
+ * Publishes the files whose upload could not get the broker's confirms (transactional outbox), and re-drives files
+ * that stopped progressing (a dead worker whose message the broker dead-lettered, a lost message). Rows are locked
  * with {@code SKIP LOCKED}, so several gateways share the work; a message published twice is harmless because
- * workers skip files that already ended.
+ * workers skip files that already ended and never store one twice.
  */
 @Component
 class OutboxReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxReconciler.class);
+
+    /** Files that should have ended by now: their worker died, or their message was lost. */
+    private static final String STUCK =
+            "select id, job_id from files where status in ('QUEUED', 'PROCESSING', 'RETRYING')"
+                    + " and published_at is not null and greatest(updated_at, next_attempt_at) < now() - make_interval(secs => ?)"
+                    + " order by updated_at limit ? for update skip locked";
+
+    private static final String TOUCH = "update files set updated_at = now() where id = any(?)";
 
     private static final String UNPUBLISHED = "select id, job_id from files where published_at is null"
             + " and created_at < now() - make_interval(secs => ?) order by created_at limit ? for update skip locked";
@@ -47,6 +56,33 @@ class OutboxReconciler {
     @EventListener(ApplicationReadyEvent.class)
     void start() {
         scheduler.scheduleWithFixedDelay(this::publishPending, settings.interval());
+        scheduler.scheduleWithFixedDelay(this::redriveStuck, settings.interval());
+    }
+
+    /** Sends a new message for each stuck file; the worker's claim then counts the lost attempt against its budget. */
+    void redriveStuck() {
+        try {
+            Integer redriven = transaction.execute(status -> {
+                List<FileMessage> stuck = sql.sql(STUCK)
+                        .param(settings.redriveAfter().toMillis() / 1000.0)
+                        .param(settings.batchSize())
+                        .query((rs, n) ->
+                                new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
+                        .list();
+                if (stuck.isEmpty() || !outbox.publish(stuck)) {
+                    return 0;
+                }
+                sql.sql(TOUCH)
+                        .param(stuck.stream().map(FileMessage::fileId).toArray(UUID[]::new))
+                        .update();
+                return stuck.size();
+            });
+            if (redriven != null && redriven > 0) {
+                log.warn("Re-drove {} files that stopped progressing for {}", redriven, settings.redriveAfter());
+            }
+        } catch (RuntimeException e) {
+            log.warn("Stuck-file pass failed, will try again: {}", e.toString());
+        }
     }
 
     void publishPending() {

@@ -1,0 +1,256 @@
+package dev.stowage.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.stowage.testing.Multipart;
+import dev.stowage.testing.StowageClient;
+import dev.stowage.testing.TestServices;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults caused for real against the jars and the machine's RabbitMQ and PostgreSQL, while a few hundred files are
+ * uploaded: a worker killed with -9, the broker stopped and started, the database restarted, every worker
+ * restarted in turn with SIGTERM. At the end each scenario counts accepted, done, failed, lost (accepted, never
+ * ended) and duplicated (files with more rows than records), prints them, and fails on any lost or duplicated file.
+ */
+class FaultsIT {
+
+    private static final int FILES = 300;
+    private static final int PER_REQUEST = 20;
+    private static final int RECORDS = 20;
+
+    static TestServices services;
+    static Map<String, String> environment;
+    static List<ServiceProcess> workers = new ArrayList<>();
+    static ServiceProcess gateway;
+    static StowageClient api;
+    static int started;
+
+    @BeforeAll
+    static void startStack() {
+        services = TestServices.isolated();
+        environment = services.environment();
+        // Quick reconciliation so that the scenarios end within the test's time; the defaults are minutes.
+        environment.put("STOWAGE_OUTBOX_INTERVAL", "1s");
+        environment.put("STOWAGE_OUTBOX_PUBLISH_AFTER", "3s");
+        environment.put("STOWAGE_OUTBOX_REDRIVE_AFTER", "20s");
+        gateway = ServiceProcess.start("faults-gateway", "api-gateway", environment);
+        gateway.awaitHealthy();
+        startWorker();
+        startWorker();
+        api = new StowageClient(gateway.base());
+    }
+
+    @AfterAll
+    static void stopStack() throws Exception {
+        for (ServiceProcess process : workers) {
+            process.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        services.cleanUp();
+    }
+
+    @Test
+    void aWorkerKilledMidBatchLosesAndDuplicatesNothing() throws Exception {
+        Counts counts = scenario("kill9", () -> {
+            workers.get(0).kill();
+            startWorker();
+        });
+        assertThat(counts.lost).isZero();
+        assertThat(counts.duplicated).isZero();
+        assertThat(counts.failed).isZero();
+    }
+
+    @Test
+    void theBrokerStoppedAndStartedMidBatchLosesNothing() throws Exception {
+        Counts counts = scenario("broker", () -> {
+            run("rabbitmqctl", "stop_app");
+            Thread.sleep(5000);
+            run("rabbitmqctl", "start_app");
+        });
+        assertThat(counts.lost).isZero();
+        assertThat(counts.duplicated).isZero();
+    }
+
+    @Test
+    void theDatabaseRestartedMidBatchLosesNothing() throws Exception {
+        String version;
+        try (var versions = Files.list(Path.of("/etc/postgresql"))) {
+            version = versions.map(p -> p.getFileName().toString())
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
+        }
+        Counts counts = scenario(
+                "postgres", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"));
+        assertThat(counts.lost).isZero();
+        assertThat(counts.duplicated).isZero();
+    }
+
+    @Test
+    void everyWorkerRestartedInTurnWithSigtermLosesAndDuplicatesNothing() throws Exception {
+        Counts counts = scenario("rolling", () -> {
+            for (ServiceProcess old : new ArrayList<>(workers)) {
+                assertThat(old.terminate(60))
+                        .as(old.name + " stopped by itself after SIGTERM")
+                        .isTrue();
+                workers.remove(old);
+                startWorker();
+            }
+        });
+        assertThat(counts.lost).isZero();
+        assertThat(counts.duplicated).isZero();
+        assertThat(counts.failed).isZero();
+    }
+
+    interface Fault {
+        void inject() throws Exception;
+    }
+
+    record Counts(long accepted, long done, long failed, long lost, long duplicated) {}
+
+    /** Uploads FILES files into their own dataset while {@code fault} happens after a third, then counts. */
+    private static Counts scenario(String dataset, Fault fault) throws Exception {
+        List<String> jobs = new ArrayList<>();
+        CompletableFuture<Void> uploads = CompletableFuture.runAsync(() -> {
+            for (int batch = 0; batch < FILES / PER_REQUEST; batch++) {
+                Multipart request = new Multipart().field("dataset", dataset);
+                for (int i = 0; i < PER_REQUEST; i++) {
+                    request.file("files", "f-%d-%d.json".formatted(batch, i), "application/json", records(batch, i));
+                }
+                // Like a client: a 503 (database away) is retried until the upload is accepted.
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            StowageClient.Answer answer = api.upload(request);
+                            if (answer.status() == 202) {
+                                synchronized (jobs) {
+                                    jobs.add(answer.json().get("jobId").asString());
+                                }
+                                return true;
+                            }
+                            return false;
+                        });
+            }
+        });
+        await().atMost(Duration.ofMinutes(1)).until(() -> {
+            synchronized (jobs) {
+                return jobs.size() >= FILES / PER_REQUEST / 3;
+            }
+        });
+        fault.inject();
+        uploads.get(3, TimeUnit.MINUTES);
+
+        try {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> unfinished(jobs) == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // counted below as lost
+        }
+        Counts counts = count(dataset, jobs);
+        System.out.printf(
+                "FAULT %-8s accepted=%d done=%d failed=%d lost=%d duplicated=%d%n",
+                dataset, counts.accepted, counts.done, counts.failed, counts.lost, counts.duplicated);
+        if (counts.lost > 0) {
+            for (String job : jobs) {
+                System.out.print(Diagnostics.unfinished(services, job));
+            }
+        }
+        return counts;
+    }
+
+    private static long unfinished(List<String> jobs) throws Exception {
+        try (Connection db = services.database();
+                ResultSet rs = db.createStatement()
+                        .executeQuery("select count(*) from " + services.schema + ".files where status not in"
+                                + " ('DONE', 'FAILED') and job_id::text in ('" + String.join("','", jobs) + "')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** How the scenario's attempts ended: shows that the fault hit files in flight (LOST, RETRY, DUPLICATE). */
+    private static Map<String, Long> attempts(List<String> jobs) throws Exception {
+        Map<String, Long> outcomes = new java.util.TreeMap<>();
+        try (Connection db = services.database();
+                ResultSet rs = db.createStatement()
+                        .executeQuery("select coalesce(a.outcome, 'open'), count(*) from " + services.schema
+                                + ".attempts a join " + services.schema
+                                + ".files f on f.id = a.file_id where f.job_id::text in ('"
+                                + String.join("','", jobs) + "') group by 1")) {
+            while (rs.next()) {
+                outcomes.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return outcomes;
+    }
+
+    private static Counts count(String dataset, List<String> jobs) throws Exception {
+        Map<String, Long> status = new HashMap<>();
+        long duplicated;
+        try (Connection db = services.database()) {
+            String inJobs = "job_id::text in ('" + String.join("','", jobs) + "')";
+            try (ResultSet rs = db.createStatement()
+                    .executeQuery("select status, count(*) from " + services.schema + ".files where " + inJobs
+                            + " group by status")) {
+                while (rs.next()) {
+                    status.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            try (ResultSet rs = db.createStatement()
+                    .executeQuery("select count(*) from (select _file_id from " + services.datasetsSchema + "."
+                            + dataset + " group by _file_id having count(*) > " + RECORDS + ") d")) {
+                rs.next();
+                duplicated = rs.getLong(1);
+            }
+        }
+        long accepted = status.values().stream().mapToLong(Long::longValue).sum();
+        long done = status.getOrDefault("DONE", 0L);
+        long failed = status.getOrDefault("FAILED", 0L);
+        assertThat(accepted).isEqualTo(FILES);
+        return new Counts(accepted, done, failed, accepted - done - failed, duplicated);
+    }
+
+    private static byte[] records(int batch, int file) {
+        StringBuilder json = new StringBuilder("[");
+        for (int r = 0; r < RECORDS; r++) {
+            json.append(r == 0 ? "" : ",")
+                    .append("{\"batch\":%d,\"file\":%d,\"row\":%d,\"text\":\"some text for row %d\"}"
+                            .formatted(batch, file, r, r));
+        }
+        return json.append("]").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void startWorker() {
+        ServiceProcess worker = ServiceProcess.start("faults-worker-" + ++started, "worker-service", environment);
+        worker.awaitHealthy();
+        workers.add(worker);
+    }
+
+    private static void run(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+        }
+    }
+}
