@@ -32,7 +32,8 @@ class FaultsIT {
 
     private static final int FILES = 300;
     private static final int PER_REQUEST = 20;
-    private static final int RECORDS = 20;
+    /** Enough rows per file that a backlog builds and the fault finds files in flight. */
+    private static final int RECORDS = 1000;
 
     static TestServices services;
     static Map<String, String> environment;
@@ -82,8 +83,12 @@ class FaultsIT {
     void theBrokerStoppedAndStartedMidBatchLosesNothing() throws Exception {
         Counts counts = scenario("broker", () -> {
             run("rabbitmqctl", "stop_app");
-            Thread.sleep(5000);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.get("/actuator/health").status() == 503);
+            Thread.sleep(3000); // uploads go on meanwhile, into the outbox
             run("rabbitmqctl", "start_app");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> api.get("/actuator/health").status() == 200);
         });
         assertThat(counts.lost).isZero();
         assertThat(counts.duplicated).isZero();
@@ -98,8 +103,14 @@ class FaultsIT {
                     .reduce((a, b) -> b)
                     .orElseThrow();
         }
-        Counts counts = scenario(
-                "postgres", () -> run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"));
+        Counts counts = scenario("postgres", () -> {
+            run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> api.get("/actuator/health").status() == 503);
+            run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> api.get("/actuator/health").status() == 200);
+        });
         assertThat(counts.lost).isZero();
         assertThat(counts.duplicated).isZero();
     }
@@ -126,7 +137,10 @@ class FaultsIT {
 
     record Counts(long accepted, long done, long failed, long lost, long duplicated) {}
 
-    /** Uploads FILES files into their own dataset while {@code fault} happens after a third, then counts. */
+    /**
+     * Uploads FILES files into their own dataset; once a third is accepted and files are being processed, the
+     * fault happens while the rest is still uploaded; then counts.
+     */
     private static Counts scenario(String dataset, Fault fault) throws Exception {
         List<String> jobs = new ArrayList<>();
         CompletableFuture<Void> uploads = CompletableFuture.runAsync(() -> {
@@ -151,11 +165,15 @@ class FaultsIT {
                         });
             }
         });
-        await().atMost(Duration.ofMinutes(1)).until(() -> {
-            synchronized (jobs) {
-                return jobs.size() >= FILES / PER_REQUEST / 3;
-            }
-        });
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    List<String> accepted;
+                    synchronized (jobs) {
+                        accepted = List.copyOf(jobs);
+                    }
+                    return accepted.size() >= FILES / PER_REQUEST / 3 && processing(accepted) > 0;
+                });
         fault.inject();
         uploads.get(3, TimeUnit.MINUTES);
 
@@ -168,14 +186,24 @@ class FaultsIT {
         }
         Counts counts = count(dataset, jobs);
         System.out.printf(
-                "FAULT %-8s accepted=%d done=%d failed=%d lost=%d duplicated=%d%n",
-                dataset, counts.accepted, counts.done, counts.failed, counts.lost, counts.duplicated);
+                "FAULT %-8s accepted=%d done=%d failed=%d lost=%d duplicated=%d attempts=%s%n",
+                dataset, counts.accepted, counts.done, counts.failed, counts.lost, counts.duplicated, attempts(jobs));
         if (counts.lost > 0) {
             for (String job : jobs) {
                 System.out.print(Diagnostics.unfinished(services, job));
             }
         }
         return counts;
+    }
+
+    private static long processing(List<String> jobs) throws Exception {
+        try (Connection db = services.database();
+                ResultSet rs = db.createStatement()
+                        .executeQuery("select count(*) from " + services.schema + ".files where status = 'PROCESSING'"
+                                + " and job_id::text in ('" + String.join("','", jobs) + "')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static long unfinished(List<String> jobs) throws Exception {
