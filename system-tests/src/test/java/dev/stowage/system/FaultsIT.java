@@ -71,7 +71,12 @@ class FaultsIT {
     @Test
     void aWorkerKilledMidBatchLosesAndDuplicatesNothing() throws Exception {
         Counts counts = scenario("kill9", () -> {
-            workers.get(0).kill();
+            ServiceProcess victim = workers.get(0);
+            // Kill it while it is in the middle of a file: an attempt of its own is open.
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(10))
+                    .until(() -> openAttempts(victim) > 0);
+            victim.kill();
             startWorker();
         });
         assertThat(counts.lost).isZero();
@@ -194,6 +199,16 @@ class FaultsIT {
             }
         }
         return counts;
+    }
+
+    private static long openAttempts(ServiceProcess worker) throws Exception {
+        try (Connection db = services.database();
+                ResultSet rs = db.createStatement()
+                        .executeQuery("select count(*) from " + services.schema + ".attempts where outcome is null"
+                                + " and worker like '%:" + worker.pid() + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static long processing(List<String> jobs) throws Exception {

@@ -59,6 +59,10 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     URI base() {
         return URI.create("http://127.0.0.1:" + port);
     }
