@@ -1,6 +1,7 @@
 package dev.stowage.gateway.files;
 
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.model.JsonPaths;
 import dev.stowage.model.SqlNames;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -111,7 +112,7 @@ class StoredData {
             ResultSetMetaData meta = rs.getMetaData();
             for (int i = 0; i < names.size(); i++) {
                 if (!absent.contains(names.get(i))) {
-                    putAt(record, paths.get(i), value(rs, i + 3, meta.getColumnTypeName(i + 3)));
+                    JsonPaths.putAt(record, paths.get(i), value(rs, i + 3, meta.getColumnTypeName(i + 3)));
                 }
             }
             String extra = rs.getString(1);
@@ -206,15 +207,6 @@ class StoredData {
 
     private static Set<String> absent(Array array) throws SQLException {
         return array == null ? Set.of() : new HashSet<>(List.of((String[]) array.getArray()));
-    }
-
-    private static void putAt(ObjectNode root, List<String> path, JsonNode value) {
-        ObjectNode parent = root;
-        for (String key : path.subList(0, path.size() - 1)) {
-            JsonNode child = parent.get(key);
-            parent = child instanceof ObjectNode object ? object : parent.putObject(key);
-        }
-        parent.set(path.get(path.size() - 1), value);
     }
 
     /** Puts {@code extra}'s members into {@code target}, descending into objects both have. */

@@ -19,9 +19,4 @@ public record Column(List<String> path, String name, SqlType type, long values) 
     public Column withName(String newName) {
         return new Column(path, newName, type, values);
     }
-
-    /** The path as people read it: {@code a.b.c}. */
-    public String dottedPath() {
-        return String.join(".", path);
-    }
 }

@@ -3,6 +3,7 @@ package dev.stowage.worker.storage;
 import static dev.stowage.worker.analysis.Identifiers.quote;
 
 import dev.stowage.model.DatasetsProperties;
+import dev.stowage.model.JsonPaths;
 import dev.stowage.model.Storage;
 import dev.stowage.worker.analysis.Analysis;
 import dev.stowage.worker.analysis.Column;
@@ -187,7 +188,7 @@ public class SqlTableWriter {
                     if (extra[0] == null) {
                         extra[0] = JsonRecords.MAPPER.createObjectNode();
                     }
-                    putAt(extra[0], path, value);
+                    JsonPaths.putAt(extra[0], path, value);
                 }
             });
             try {
@@ -216,15 +217,6 @@ public class SqlTableWriter {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }
-
-        private static void putAt(ObjectNode root, List<String> path, JsonNode value) {
-            ObjectNode parent = root;
-            for (String key : path.subList(0, path.size() - 1)) {
-                JsonNode child = parent.get(key);
-                parent = child instanceof ObjectNode object ? object : parent.putObject(key);
-            }
-            parent.set(path.get(path.size() - 1), value);
         }
 
         private static void writeValue(Writer out, JsonNode value, SqlType type) throws IOException {
