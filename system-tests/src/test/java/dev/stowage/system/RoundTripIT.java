@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class RoundTripIT {
 
-    private static final JsonMapper JSON = JsonMapper.builder()
+    /** Numbers of any length: PostgreSQL gives 1.5e9999 back as its 10,000 digits, equal in value. */
+    private static final JsonMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNumberLength(Integer.MAX_VALUE)
+                            .build())
+                    .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
@@ -100,6 +107,56 @@ class RoundTripIT {
                     .isEqualTo("DONE");
             assertRoundTrip(path, file.get("fileId").asString());
         }
+    }
+
+    @Test
+    void everyRejectedJsonTestSuiteFileFailsOnceWithItsPositionAndEveryOtherEndsDefined() {
+        List<String> rejected = Corpora.list("jsontestsuite").stream()
+                .filter(name -> name.contains("/n_"))
+                .toList();
+        assertThat(rejected).hasSize(188);
+        List<String> empty = rejected.stream()
+                .filter(name -> Corpora.bytes(name).length == 0)
+                .toList();
+        List<String> nonEmpty =
+                rejected.stream().filter(name -> !empty.contains(name)).toList();
+        for (String name : empty) {
+            // An empty file is refused at the door, the whole upload with it: nothing half-accepted.
+            assertThat(api.upload(new Multipart().file("files", "empty.json", "application/json", new byte[0]))
+                            .status())
+                    .as(name)
+                    .isEqualTo(400);
+        }
+        Map<String, JsonNode> byName = uploadAndAwait(nonEmpty);
+        for (String path : nonEmpty) {
+            JsonNode file = byName.get(path);
+            assertThat(file.get("status").asString()).as(path).isEqualTo("FAILED");
+            assertThat(file.get("attempts").asInt()).as(path).isEqualTo(1);
+            assertThat(file.get("error").asString())
+                    .as(path)
+                    .matches("(?s)(InvalidJson: Invalid JSON|LimitExceeded: Limit exceeded) at line \\d+, column \\d+.*"
+                            + "|InvalidJson: The file holds no JSON value.*");
+        }
+
+        List<String> implementationDefined = Corpora.list("jsontestsuite").stream()
+                .filter(name -> name.contains("/i_"))
+                .toList();
+        assertThat(implementationDefined).hasSize(35);
+        Map<String, JsonNode> defined = uploadAndAwait(implementationDefined);
+        for (String path : implementationDefined) {
+            JsonNode file = defined.get(path);
+            if (file.get("status").asString().equals("DONE")) {
+                assertRoundTrip(path, file.get("fileId").asString());
+            } else {
+                assertThat(file.get("status").asString()).as(path).isEqualTo("FAILED");
+                assertThat(file.get("attempts").asInt())
+                        .as(path + ": " + file.get("error"))
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(api.get("/actuator/health").status())
+                .as("the gateway still serves")
+                .isEqualTo(200);
     }
 
     @Test

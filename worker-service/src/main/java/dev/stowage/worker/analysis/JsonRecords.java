@@ -6,6 +6,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,8 +47,8 @@ public final class JsonRecords {
         return read(MAPPER.createParser(json), jsonLines, records);
     }
 
-    private static Shape read(JsonParser source, boolean jsonLines, Consumer<JsonNode> records) {
-        try (JsonParser parser = source) {
+    private static Shape read(JsonParser parser, boolean jsonLines, Consumer<JsonNode> records) {
+        try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new InvalidJsonException("The file holds no JSON value, only white space.");
@@ -60,16 +61,27 @@ public final class JsonRecords {
                 return Shape.ARRAY;
             }
             JsonNode value = MAPPER.readTree(parser);
+            int valueEnd = parser.currentTokenLocation().getLineNr();
             if (parser.nextToken() == null && !jsonLines) {
                 records.accept(value);
                 return Shape.DOCUMENT;
             }
             records.accept(value);
             while (parser.currentToken() != null) {
+                // JSON Lines: one value per line. `{"a": true} "x"` is a value followed by garbage, not two lines.
+                if (parser.currentTokenLocation().getLineNr() == valueEnd) {
+                    throw invalidAt(
+                            parser.currentTokenLocation(),
+                            "Unexpected content after the JSON value on the same line (JSON Lines hold one value per line)");
+                }
                 records.accept(MAPPER.readTree(parser));
+                valueEnd = parser.currentTokenLocation().getLineNr();
                 parser.nextToken();
             }
             return Shape.JSON_LINES;
+        } catch (StreamConstraintsException e) {
+            throw new JsonLimitException(
+                    position("Limit exceeded", parser.currentLocation()) + ": " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw invalid(e);
         }
@@ -79,6 +91,8 @@ public final class JsonRecords {
     public static JsonNode readWhole(byte[] json) {
         try {
             return WHOLE.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw new JsonLimitException("Limit exceeded: " + e.getOriginalMessage(), e);
         } catch (JacksonException e) {
             throw invalid(e);
         }
@@ -106,7 +120,12 @@ public final class JsonRecords {
     }
 
     private static String position(TokenStreamLocation where) {
-        return "Invalid JSON at line %d, column %d (byte %d)"
-                .formatted(where.getLineNr(), where.getColumnNr(), where.getByteOffset());
+        return position("Invalid JSON", where);
+    }
+
+    private static String position(String what, TokenStreamLocation where) {
+        String at = "%s at line %d, column %d".formatted(what, where.getLineNr(), where.getColumnNr());
+        // The byte offset is unknown (-1) when the parser decoded the file as UTF-16 or UTF-32.
+        return where.getByteOffset() < 0 ? at : at + " (byte %d)".formatted(where.getByteOffset());
     }
 }

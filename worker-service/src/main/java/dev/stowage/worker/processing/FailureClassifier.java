@@ -1,6 +1,7 @@
 package dev.stowage.worker.processing;
 
 import dev.stowage.worker.analysis.InvalidJsonException;
+import dev.stowage.worker.analysis.JsonLimitException;
 import dev.stowage.worker.storage.UnstorableValueException;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -25,8 +26,11 @@ final class FailureClassifier {
             if (e instanceof InvalidJsonException) {
                 return permanent("InvalidJson", e, error);
             }
-            if (e instanceof StreamConstraintsException) {
+            if (e instanceof JsonLimitException || e instanceof StreamConstraintsException) {
                 return permanent("LimitExceeded", e, error);
+            }
+            if (e instanceof NumberFormatException || e instanceof ArithmeticException) {
+                return permanent("NumberOutOfRange", e, error); // e.g. 0.4e006699…: no decimal type holds it
             }
             if (e instanceof UnstorableValueException) {
                 return permanent("UnstorableValue", e, error);

@@ -16,6 +16,20 @@ final class CopyText {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c)
+                        && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1));
+                if (!paired) {
+                    // UTF-8 cannot encode it: writing it would silently turn it into '?'.
+                    throw new UnstorableValueException(
+                            "The text holds a lone UTF-16 surrogate (\\u%04X), which PostgreSQL cannot store."
+                                    .formatted((int) c));
+                }
+                out.write(c);
+                out.write(value.charAt(++i));
+                continue;
+            }
             switch (c) {
                 case '\\' -> out.write("\\\\");
                 case '\n' -> out.write("\\n");

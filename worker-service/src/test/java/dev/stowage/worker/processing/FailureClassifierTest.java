@@ -34,6 +34,7 @@ class FailureClassifierTest {
         assertPermanent(new RuntimeException(new SQLException("invalid byte sequence", "22021")), "InvalidData");
         assertPermanent(new SQLException("tables can have at most 1600 columns", "54011"), "LimitExceeded");
         assertPermanent(new OutOfMemoryError("Java heap space"), "OutOfMemory");
+        assertPermanent(new NumberFormatException("value exceeds limits"), "NumberOutOfRange");
     }
 
     @Test
