@@ -72,13 +72,21 @@ class FaultsIT {
     void aWorkerKilledMidBatchLosesAndDuplicatesNothing() throws Exception {
         Counts counts = scenario("kill9", () -> {
             ServiceProcess victim = workers.get(0);
-            // Kill it while it is in the middle of a file: an attempt of its own is open.
-            await().atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(10))
-                    .until(() -> openAttempts(victim) > 0);
-            victim.kill();
+            String table = services.datasetsSchema + ".kill9";
+            await().atMost(Duration.ofSeconds(30)).until(() -> tableExists(table));
+            // Hold the table so that files stay in flight (waiting in COPY), then kill the worker holding one.
+            try (Connection locker = services.database()) {
+                locker.setAutoCommit(false);
+                locker.createStatement().execute("lock table " + table + " in share mode");
+                await().atMost(Duration.ofSeconds(30))
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> openAttempts(victim) > 0);
+                victim.kill();
+                locker.rollback();
+            }
             startWorker();
         });
+        assertThat(counts.attempts()).as("the kill hit files in flight").containsKey("LOST");
         assertThat(counts.lost).isZero();
         assertThat(counts.duplicated).isZero();
         assertThat(counts.failed).isZero();
@@ -140,7 +148,7 @@ class FaultsIT {
         void inject() throws Exception;
     }
 
-    record Counts(long accepted, long done, long failed, long lost, long duplicated) {}
+    record Counts(long accepted, long done, long failed, long lost, long duplicated, Map<String, Long> attempts) {}
 
     /**
      * Uploads FILES files into their own dataset; once a third is accepted and files are being processed, the
@@ -199,6 +207,14 @@ class FaultsIT {
             }
         }
         return counts;
+    }
+
+    private static boolean tableExists(String table) throws Exception {
+        try (Connection db = services.database();
+                ResultSet rs = db.createStatement().executeQuery("select to_regclass('" + table + "') is not null")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
     }
 
     private static long openAttempts(ServiceProcess worker) throws Exception {
@@ -270,7 +286,7 @@ class FaultsIT {
         long done = status.getOrDefault("DONE", 0L);
         long failed = status.getOrDefault("FAILED", 0L);
         assertThat(accepted).isEqualTo(FILES);
-        return new Counts(accepted, done, failed, accepted - done - failed, duplicated);
+        return new Counts(accepted, done, failed, accepted - done - failed, duplicated, attempts(jobs));
     }
 
     private static byte[] records(int batch, int file) {
