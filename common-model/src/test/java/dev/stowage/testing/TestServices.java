@@ -102,6 +102,15 @@ public final class TestServices {
         return factory.newConnection("stowage-tests");
     }
 
+    /** The single number a query answers, e.g. a {@code count(*)}. */
+    public long count(String sql) throws SQLException {
+        try (Connection db = database();
+                java.sql.ResultSet rs = db.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Messages ready in a queue of this run. */
     public long messageCount(String queue) throws Exception {
         try (var connection = broker();

@@ -9,7 +9,6 @@ import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,12 +82,7 @@ class DeadLettersIT {
     @Order(1)
     void aFileThatFailedOnALockIsReplayedAfterTheLockEndsAndStoredOnce() throws Exception {
         String jobId = failOnLock("replayed");
-        String fileId = api.get("/api/v1/jobs/" + jobId)
-                .json()
-                .get("files")
-                .get(0)
-                .get("fileId")
-                .asString();
+        String fileId = firstFileId(jobId);
         JsonNode file = api.get("/api/v1/files/" + fileId).json();
         List<String> outcomes = new ArrayList<>();
         file.get("attempts").forEach(a -> outcomes.add(a.get("outcome").asString()));
@@ -131,12 +125,7 @@ class DeadLettersIT {
     @Order(2)
     void aDeadLetterMovedBackInTheManagementUiIsReplayedAndStoredOnce() throws Exception {
         String jobId = failOnLock("moved");
-        String fileId = api.get("/api/v1/jobs/" + jobId)
-                .json()
-                .get("files")
-                .get(0)
-                .get("fileId")
-                .asString();
+        String fileId = firstFileId(jobId);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> services.messageCount(services.topology().deadLetterQueue()) > 0);
 
@@ -175,6 +164,15 @@ class DeadLettersIT {
         }
     }
 
+    private static String firstFileId(String jobId) {
+        return api.get("/api/v1/jobs/" + jobId)
+                .json()
+                .get("files")
+                .get(0)
+                .get("fileId")
+                .asString();
+    }
+
     private static String upload(Multipart multipart) {
         StowageClient.Answer answer = api.upload(multipart);
         assertThat(answer.status()).isEqualTo(202);
@@ -193,13 +191,8 @@ class DeadLettersIT {
     }
 
     private static long rows(String table, String fileId) throws Exception {
-        try (Connection db = services.database();
-                ResultSet rs = db.createStatement()
-                        .executeQuery("select count(*) from " + services.datasetsSchema + "." + table
-                                + " where _file_id = '" + fileId + "'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return services.count(
+                "select count(*) from " + services.datasetsSchema + "." + table + " where _file_id = '" + fileId + "'");
     }
 
     private static byte[] utf8(String text) {

@@ -210,41 +210,26 @@ class FaultsIT {
     }
 
     private static boolean tableExists(String table) throws Exception {
-        try (Connection db = services.database();
-                ResultSet rs = db.createStatement().executeQuery("select to_regclass('" + table + "') is not null")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
+        return services.count("select count(*) from pg_class where oid = to_regclass('" + table + "')") > 0;
     }
 
     private static long openAttempts(ServiceProcess worker) throws Exception {
-        try (Connection db = services.database();
-                ResultSet rs = db.createStatement()
-                        .executeQuery("select count(*) from " + services.schema + ".attempts where outcome is null"
-                                + " and worker like '%:" + worker.pid() + "'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return services.count("select count(*) from " + services.schema + ".attempts where outcome is null"
+                + " and worker like '%:" + worker.pid() + "'");
     }
 
     private static long processing(List<String> jobs) throws Exception {
-        try (Connection db = services.database();
-                ResultSet rs = db.createStatement()
-                        .executeQuery("select count(*) from " + services.schema + ".files where status = 'PROCESSING'"
-                                + " and job_id::text in ('" + String.join("','", jobs) + "')")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return services.count(
+                "select count(*) from " + services.schema + ".files where status = 'PROCESSING' and " + inJobs(jobs));
     }
 
     private static long unfinished(List<String> jobs) throws Exception {
-        try (Connection db = services.database();
-                ResultSet rs = db.createStatement()
-                        .executeQuery("select count(*) from " + services.schema + ".files where status not in"
-                                + " ('DONE', 'FAILED') and job_id::text in ('" + String.join("','", jobs) + "')")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return services.count("select count(*) from " + services.schema + ".files where status not in"
+                + " ('DONE', 'FAILED') and " + inJobs(jobs));
+    }
+
+    private static String inJobs(List<String> jobs) {
+        return "job_id::text in ('" + String.join("','", jobs) + "')";
     }
 
     /** How the scenario's attempts ended: shows that the fault hit files in flight (LOST, RETRY, DUPLICATE). */

@@ -89,9 +89,7 @@ class RoundTripIT {
 
     @Test
     void everyAcceptedJsonTestSuiteFileComesBackIdentical() {
-        List<String> files = Corpora.list("jsontestsuite").stream()
-                .filter(name -> name.contains("/y_"))
-                .toList();
+        List<String> files = suite("y_");
         assertThat(files).hasSize(95);
         Map<String, JsonNode> byName = uploadAndAwait(files);
         for (String path : files) {
@@ -111,9 +109,7 @@ class RoundTripIT {
 
     @Test
     void everyRejectedJsonTestSuiteFileFailsOnceWithItsPositionAndEveryOtherEndsDefined() {
-        List<String> rejected = Corpora.list("jsontestsuite").stream()
-                .filter(name -> name.contains("/n_"))
-                .toList();
+        List<String> rejected = suite("n_");
         assertThat(rejected).hasSize(188);
         List<String> empty = rejected.stream()
                 .filter(name -> Corpora.bytes(name).length == 0)
@@ -138,9 +134,7 @@ class RoundTripIT {
                             + "|InvalidJson: The file holds no JSON value.*");
         }
 
-        List<String> implementationDefined = Corpora.list("jsontestsuite").stream()
-                .filter(name -> name.contains("/i_"))
-                .toList();
+        List<String> implementationDefined = suite("i_");
         assertThat(implementationDefined).hasSize(35);
         Map<String, JsonNode> defined = uploadAndAwait(implementationDefined);
         for (String path : implementationDefined) {
@@ -230,6 +224,13 @@ class RoundTripIT {
                 .anySatisfy(
                         summary -> assertThat(summary.get("name").asString()).isEqualTo("catalogued"));
         assertThat(api.get("/api/v1/datasets/no_such_dataset").status()).isEqualTo(404);
+    }
+
+    /** The JSONTestSuite files of one kind: {@code y_} accepted, {@code n_} rejected, {@code i_} either. */
+    private static List<String> suite(String kind) {
+        return Corpora.list("jsontestsuite").stream()
+                .filter(name -> name.contains("/" + kind))
+                .toList();
     }
 
     private static Map<String, JsonNode> uploadAndAwait(List<String> paths) {
