@@ -111,6 +111,27 @@ public final class TestServices {
         }
     }
 
+    /** Whether a queue holds a message of this file; looks at every message and puts each back. */
+    public boolean holdsMessageOf(String queue, String fileId) throws Exception {
+        try (var connection = broker();
+                Channel channel = connection.createChannel()) {
+            long depth = channel.queueDeclarePassive(queue).getMessageCount();
+            boolean found = false;
+            for (long i = 0; i < depth; i++) {
+                com.rabbitmq.client.GetResponse message = channel.basicGet(queue, false);
+                if (message == null) {
+                    break;
+                }
+                Object id = message.getProps().getHeaders() == null
+                        ? null
+                        : message.getProps().getHeaders().get(Topology.FILE_ID_HEADER);
+                found |= id != null && id.toString().equals(fileId);
+            }
+            channel.basicRecover(true); // everything fetched goes back to the queue
+            return found;
+        }
+    }
+
     /** Messages ready in a queue of this run. */
     public long messageCount(String queue) throws Exception {
         try (var connection = broker();

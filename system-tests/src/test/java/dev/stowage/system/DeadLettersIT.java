@@ -89,6 +89,9 @@ class DeadLettersIT {
         assertThat(outcomes).containsExactly("RETRY", "RETRY", "RETRY", "FAILED");
         assertThat(file.get("error").asString()).startsWith("LockTimeout:");
 
+        // The file is FAILED a moment before its message has gone round the dead-letter exchange.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> services.holdsMessageOf(services.topology().deadLetterQueue(), fileId));
         JsonNode replay = api.post("/api/v1/admin/dead-letters/" + fileId + "/replay", "application/json", new byte[0])
                 .json();
         assertThat(replay.get("replayed").asInt()).isEqualTo(1);

@@ -341,8 +341,17 @@ class FileProcessingIT {
         return gaps;
     }
 
-    /** Takes this file's message out of the DLQ (others are put back). */
-    private GetResponse takeDeadLetter(UUID file) throws Exception {
+    /**
+     * Takes this file's message out of the DLQ (others are put back), waiting for it: the file is FAILED in the
+     * database a moment before its message has gone round the work queue's dead-letter exchange.
+     */
+    private GetResponse takeDeadLetter(UUID file) {
+        GetResponse[] found = {null};
+        await().atMost(Duration.ofSeconds(10)).until(() -> (found[0] = tryTakeDeadLetter(file)) != null);
+        return found[0];
+    }
+
+    private GetResponse tryTakeDeadLetter(UUID file) throws Exception {
         try (var connection = services.broker();
                 Channel channel = connection.createChannel()) {
             GetResponse found = null;
@@ -361,7 +370,6 @@ class FileProcessingIT {
             for (long tag : others) {
                 channel.basicNack(tag, false, true);
             }
-            assertThat(found).as("dead letter of %s", file).isNotNull();
             return found;
         }
     }
