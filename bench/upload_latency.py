@@ -20,7 +20,7 @@ import http.client
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "deploy", "local"))
-from demo import generate_file, multipart  # noqa: E402
+from demo import api_key, generate_file, multipart  # noqa: E402
 
 
 def percentile(values, p):
@@ -46,9 +46,11 @@ def main():
     files = [(f"bench-{i:04d}.json", generate_file(i, records, rng)) for i in range(args.files)]
     content_type, body = multipart(files, {"dataset": "bench_upload"})
 
+    auth = {"Authorization": f"Bearer {api_key()}"}
+
     def upload():
         started = time.perf_counter()
-        connection.request("POST", "/api/v1/jobs", body, {"Content-Type": content_type})
+        connection.request("POST", "/api/v1/jobs", body, {"Content-Type": content_type, **auth})
         response = connection.getresponse()
         payload = response.read()
         elapsed = (time.perf_counter() - started) * 1000
@@ -59,7 +61,7 @@ def main():
     def await_finished(job_id, sent_at):
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
-            connection.request("GET", f"/api/v1/jobs/{job_id}")
+            connection.request("GET", f"/api/v1/jobs/{job_id}", headers=auth)
             job = json.loads(connection.getresponse().read())
             if job["finishedAt"]:
                 return job, round(time.monotonic() - sent_at, 3)

@@ -3,10 +3,13 @@
 
     deploy/local/demo.py [--files 100] [--records 40] [--dataset demo] [--url http://127.0.0.1:8080]
 
+The API key comes from STOWAGE_API_KEY (default: the local key that deploy/local/run.sh configures).
+
 Standard library only, so it runs on any machine with Python 3.
 """
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -41,8 +44,13 @@ def multipart(files, fields=None):
     return f"multipart/form-data; boundary={boundary}", bytes(body)
 
 
+def api_key():
+    return os.environ.get("STOWAGE_API_KEY", "local-admin-key")
+
+
 def request(url, data=None, content_type=None):
     req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET")
+    req.add_header("Authorization", f"Bearer {api_key()}")
     if content_type:
         req.add_header("Content-Type", content_type)
     with urllib.request.urlopen(req, timeout=60) as response:

@@ -19,6 +19,10 @@ deploy/local/stop.sh >/dev/null 2>&1 || true
 
 GATEWAY_PORT=${GATEWAY_PORT:-8080}
 WORKERS=${WORKERS:-2}
+# Local only: the services listen on 127.0.0.1, and without STOWAGE_API_KEYS the API takes two well-known keys
+# (deploy/local/demo.py and bench/ use the admin one). Never reuse these anywhere reachable from outside.
+export SERVER_ADDRESS=${SERVER_ADDRESS:-127.0.0.1}
+export STOWAGE_API_KEYS=${STOWAGE_API_KEYS:-local-admin-key=default:ADMIN,local-user-key=default:USER}
 
 start() { # name jar port
   SERVER_PORT=$3 nohup java -jar "$2" >"$run_dir/$1.log" 2>&1 &
@@ -47,7 +51,7 @@ done
 
 cat <<TEXT
 Stowage is running.
-  API              http://127.0.0.1:$GATEWAY_PORT/api/v1/jobs
+  API              http://127.0.0.1:$GATEWAY_PORT/api/v1/jobs  (Authorization: Bearer local-admin-key, unless STOWAGE_API_KEYS was set)
   gateway health   http://127.0.0.1:$GATEWAY_PORT/actuator/health   metrics: /actuator/prometheus
   workers          $(for n in $(seq 1 "$WORKERS"); do printf 'http://127.0.0.1:%s/actuator/health  ' $((8080 + n)); done)
   RabbitMQ UI      http://127.0.0.1:15672 (guest/guest, localhost only)

@@ -54,7 +54,8 @@ class UploadApiIT {
 
     @BeforeEach
     void client() {
-        api = new StowageClient(URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port")));
+        api = new StowageClient(
+                URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port")), services.userKey);
     }
 
     @Test

@@ -10,17 +10,25 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A plain HTTP client for the gateway's API, as any user's client would be. */
+/** A plain HTTP client for the gateway's API, as any user's client would be, sending one API key (or none). */
 public final class StowageClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final URI base;
+    private final String key;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public StowageClient(URI base) {
+    /** @param key the API key sent as {@code Authorization: Bearer <key>}; null sends none */
+    public StowageClient(URI base, String key) {
         this.base = base;
+        this.key = key;
+    }
+
+    /** The same gateway with another key. */
+    public StowageClient as(String otherKey) {
+        return new StowageClient(base, otherKey);
     }
 
     /** One answer: status, content type, raw bytes, and the body as JSON when it is JSON. */
@@ -51,8 +59,15 @@ public final class StowageClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    public Answer delete(String path) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+    }
+
     private Answer send(HttpRequest.Builder request) {
         try {
+            if (key != null) {
+                request.header("Authorization", "Bearer " + key);
+            }
             HttpResponse<byte[]> response =
                     http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
             return new Answer(

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -51,6 +52,12 @@ public final class TestServices {
     public final String schema = "stowage_test_" + run;
     public final String datasetsSchema = "datasets_test_" + run;
 
+    /** Bootstrap API keys of this run: an ADMIN and a USER of the default tenant, an ADMIN of tenant "other". */
+    public final String adminKey = "test-admin-key-" + run;
+
+    public final String userKey = "test-user-key-" + run;
+    public final String otherTenantKey = "test-other-key-" + run;
+
     private TestServices() {}
 
     /** A fresh namespace on services that were checked to answer. */
@@ -73,6 +80,9 @@ public final class TestServices {
         properties.put("stowage.topology.prefix", prefix);
         properties.put("stowage.db.schema", schema);
         properties.put("stowage.datasets.schema", datasetsSchema);
+        properties.put(
+                "stowage.api.keys",
+                adminKey + "=default:ADMIN," + userKey + "=default:USER," + otherTenantKey + "=other:ADMIN");
         return properties;
     }
 
@@ -174,6 +184,14 @@ public final class TestServices {
                 Statement statement = db.createStatement()) {
             statement.execute("drop schema if exists " + schema + " cascade");
             statement.execute("drop schema if exists " + datasetsSchema + " cascade");
+            // Other tenants' schemas: <datasets schema>__<tenant>.
+            try (ResultSet tenants = db.createStatement()
+                    .executeQuery(
+                            "select nspname from pg_namespace where nspname like '" + datasetsSchema + "\\_\\_%'")) {
+                while (tenants.next()) {
+                    db.createStatement().execute("drop schema if exists " + tenants.getString(1) + " cascade");
+                }
+            }
         }
         Topology topology = topology();
         try (var connection = broker()) {

@@ -54,7 +54,7 @@ class FaultsIT {
         gateway.awaitHealthy();
         startWorker();
         startWorker();
-        api = new StowageClient(gateway.base());
+        api = new StowageClient(gateway.base(), services.adminKey);
     }
 
     @AfterAll

@@ -30,7 +30,7 @@ final class Stack {
             processes.add(ServiceProcess.start(worker, "worker-service", environment));
         }
         processes.forEach(ServiceProcess::awaitHealthy);
-        api = new StowageClient(gateway.base());
+        api = new StowageClient(gateway.base(), services.adminKey);
     }
 
     static synchronized Stack get() {

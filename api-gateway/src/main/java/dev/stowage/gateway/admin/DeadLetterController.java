@@ -1,6 +1,6 @@
 package dev.stowage.gateway.admin;
 
-import dev.stowage.gateway.system.Tenants;
+import dev.stowage.gateway.access.Caller;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
@@ -26,23 +26,25 @@ class DeadLetterController {
 
     @GetMapping
     DeadLetters.DeadLetterPage list(
+            Caller caller,
             @RequestParam(required = false) @Nullable UUID jobId,
             @RequestParam(required = false) @Nullable @Size(max = 100) String errorClass,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "50") @Min(1) @Max(500) int size) {
-        return deadLetters.list(Tenants.DEFAULT, jobId, errorClass, page, size);
+        return deadLetters.list(caller.tenant(), jobId, errorClass, page, size);
     }
 
     @PostMapping("/{fileId}/replay")
-    DeadLetters.Replay replayOne(@PathVariable UUID fileId) {
-        return deadLetters.replayOne(Tenants.DEFAULT, fileId);
+    DeadLetters.Replay replayOne(Caller caller, @PathVariable UUID fileId) {
+        return deadLetters.replayOne(caller.tenant(), fileId);
     }
 
     /** Replays every failed file, or those of one job and/or one error class. */
     @PostMapping("/replay")
     DeadLetters.Replay replayAll(
+            Caller caller,
             @RequestParam(required = false) @Nullable UUID jobId,
             @RequestParam(required = false) @Nullable @Size(max = 100) String errorClass) {
-        return deadLetters.replay(Tenants.DEFAULT, null, jobId, errorClass);
+        return deadLetters.replay(caller.tenant(), null, jobId, errorClass);
     }
 }

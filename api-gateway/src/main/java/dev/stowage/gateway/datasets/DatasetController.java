@@ -1,7 +1,7 @@
 package dev.stowage.gateway.datasets;
 
+import dev.stowage.gateway.access.Caller;
 import dev.stowage.gateway.system.ApiProblem;
-import dev.stowage.gateway.system.Tenants;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,12 +20,12 @@ class DatasetController {
     }
 
     @GetMapping
-    List<DatasetQueries.DatasetSummary> list() {
-        return datasets.list(Tenants.DEFAULT);
+    List<DatasetQueries.DatasetSummary> list(Caller caller) {
+        return datasets.list(caller.tenant());
     }
 
     @GetMapping("/{name}")
-    DatasetQueries.Dataset dataset(@PathVariable String name) {
-        return datasets.find(Tenants.DEFAULT, name).orElseThrow(() -> ApiProblem.notFound("dataset", name));
+    DatasetQueries.Dataset dataset(Caller caller, @PathVariable String name) {
+        return datasets.find(caller.tenant(), name).orElseThrow(() -> ApiProblem.notFound("dataset", name));
     }
 }

@@ -56,11 +56,11 @@ class DatasetQueries {
             List<DatasetFile> files) {}
 
     private final JdbcClient sql;
-    private final String schema;
+    private final DatasetsProperties datasets;
 
     DatasetQueries(JdbcClient sql, DatasetsProperties datasets) {
         this.sql = sql;
-        this.schema = datasets.schema();
+        this.datasets = datasets;
     }
 
     List<DatasetSummary> list(String tenant) {
@@ -89,6 +89,7 @@ class DatasetQueries {
         if (files.isEmpty()) {
             return Optional.empty();
         }
+        String schema = datasets.schemaFor(tenant);
         List<DatasetColumn> columns = sql.sql(COLUMNS)
                 .param("tenant", tenant)
                 .param("dataset", name)
@@ -105,7 +106,7 @@ class DatasetQueries {
                 : sql.sql("select count(*) from " + SqlNames.qualified(schema, name))
                         .query(Long.class)
                         .single();
-        long documents = sql.sql(DOCUMENTS.formatted(SqlNames.qualified(schema, SqlNames.DOCUMENTS_TABLE)))
+        long documents = sql.sql(DOCUMENTS.formatted(SqlNames.qualified(datasets.schema(), SqlNames.DOCUMENTS_TABLE)))
                 .param("tenant", tenant)
                 .param("dataset", name)
                 .query(Long.class)

@@ -1,7 +1,7 @@
 package dev.stowage.gateway.files;
 
+import dev.stowage.gateway.access.Caller;
 import dev.stowage.gateway.system.ApiProblem;
-import dev.stowage.gateway.system.Tenants;
 import java.util.UUID;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -28,22 +28,22 @@ class FileController {
 
     /** The JSON rebuilt from the stored rows or documents: equal to the original value, key order aside. */
     @GetMapping("/{fileId}/data")
-    ResponseEntity<StreamingResponseBody> data(@PathVariable UUID fileId) {
-        StoredData.Data stored = data.find(Tenants.DEFAULT, fileId);
+    ResponseEntity<StreamingResponseBody> data(Caller caller, @PathVariable UUID fileId) {
+        StoredData.Data stored = data.find(caller.tenant(), fileId);
         MediaType type =
                 stored.jsonLines() ? MediaType.parseMediaType("application/x-ndjson") : MediaType.APPLICATION_JSON;
         return ResponseEntity.ok().contentType(type).body(out -> stored.writer().writeTo(out));
     }
 
     @GetMapping("/{fileId}")
-    FileView file(@PathVariable UUID fileId) {
-        return files.find(Tenants.DEFAULT, fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
+    FileView file(Caller caller, @PathVariable UUID fileId) {
+        return files.find(caller.tenant(), fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
     }
 
     @GetMapping("/{fileId}/content")
-    ResponseEntity<byte[]> content(@PathVariable UUID fileId) {
+    ResponseEntity<byte[]> content(Caller caller, @PathVariable UUID fileId) {
         FileQueries.Content content =
-                files.content(Tenants.DEFAULT, fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
+                files.content(caller.tenant(), fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
         // Served as a download, never rendered: the bytes are the client's and unchecked.
         return ResponseEntity.ok()
                 .contentType(mediaType(content.contentType()))

@@ -1,7 +1,7 @@
 package dev.stowage.gateway.jobs;
 
+import dev.stowage.gateway.access.Caller;
 import dev.stowage.gateway.system.ApiProblem;
-import dev.stowage.gateway.system.Tenants;
 import dev.stowage.model.JobStatus;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -26,17 +26,18 @@ class JobController {
     }
 
     @GetMapping("/{jobId}")
-    JobView job(@PathVariable UUID jobId) {
-        return jobs.find(Tenants.DEFAULT, jobId).orElseThrow(() -> ApiProblem.notFound("job", jobId));
+    JobView job(Caller caller, @PathVariable UUID jobId) {
+        return jobs.find(caller.tenant(), jobId).orElseThrow(() -> ApiProblem.notFound("job", jobId));
     }
 
     /** A page of jobs without their per-file lists; follow a job's id for those. */
     @GetMapping
     JobPage list(
+            Caller caller,
             @RequestParam(required = false) @Nullable JobStatus status,
             @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-        return new JobPage(page, size, jobs.page(Tenants.DEFAULT, status, page, size));
+        return new JobPage(page, size, jobs.page(caller.tenant(), status, page, size));
     }
 
     record JobPage(int page, int size, List<JobView> jobs) {}

@@ -9,6 +9,9 @@ import org.springframework.http.HttpStatus;
  */
 public class ApiProblem extends RuntimeException {
 
+    /** Every problem's {@code type} is this plus a slug that names the problem. */
+    public static final String TYPE_BASE = "https://stowage.dev/problems/";
+
     private final HttpStatus status;
     private final String slug;
 

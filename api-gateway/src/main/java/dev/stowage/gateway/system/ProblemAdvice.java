@@ -23,7 +23,6 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
-    static final String TYPE_BASE = "https://stowage.dev/problems/";
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
     private final UploadLimits limits;
@@ -73,7 +72,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     static ProblemDetail problem(HttpStatus status, String slug, String detail) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create(TYPE_BASE + slug));
+        problem.setType(URI.create(ApiProblem.TYPE_BASE + slug));
         return problem;
     }
 }

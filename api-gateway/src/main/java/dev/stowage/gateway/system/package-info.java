@@ -1,4 +1,4 @@
-/** Cross-cutting web concerns: error answers as RFC 9457 problem details, server limits, tenants. */
+/** Cross-cutting web concerns: error answers as RFC 9457 problem details, server limits. */
 @NullMarked
 package dev.stowage.gateway.system;
 

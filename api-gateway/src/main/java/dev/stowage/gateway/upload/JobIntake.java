@@ -2,7 +2,6 @@ package dev.stowage.gateway.upload;
 
 import dev.stowage.gateway.jobs.JobView;
 import dev.stowage.gateway.system.ApiProblem;
-import dev.stowage.gateway.system.Tenants;
 import dev.stowage.model.FileMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,7 +51,7 @@ class JobIntake {
         this.bytesAccepted = meters.counter("stowage.bytes.accepted");
     }
 
-    JobView accept(List<IncomingFile> files, @Nullable String dataset) {
+    JobView accept(String tenant, List<IncomingFile> files, @Nullable String dataset) {
         validate(files, dataset);
         UUID jobId = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
@@ -70,7 +69,7 @@ class JobIntake {
             summaries.add(JobView.FileSummary.queued(fileId, file.name(), file.bytes().length));
         }
         transaction.executeWithoutResult(status -> {
-            jdbc.update(INSERT_JOB, jobId, Tenants.DEFAULT, dataset, files.size(), now);
+            jdbc.update(INSERT_JOB, jobId, tenant, dataset, files.size(), now);
             jdbc.batchUpdate(INSERT_FILE, fileRows);
             jdbc.batchUpdate(INSERT_CONTENT, contentRows);
         });

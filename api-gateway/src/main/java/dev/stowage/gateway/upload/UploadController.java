@@ -1,5 +1,6 @@
 package dev.stowage.gateway.upload;
 
+import dev.stowage.gateway.access.Caller;
 import dev.stowage.gateway.jobs.JobView;
 import dev.stowage.gateway.system.ApiProblem;
 import dev.stowage.gateway.system.UploadLimits;
@@ -36,6 +37,7 @@ class UploadController {
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<JobView> uploadParts(
+            Caller caller,
             @RequestParam(name = "files", required = false) @Nullable List<MultipartFile> parts,
             @RequestParam(required = false) @Nullable String dataset)
             throws IOException {
@@ -53,11 +55,12 @@ class UploadController {
             String contentType = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
             files.add(new IncomingFile(nameOf(part.getOriginalFilename()), contentType, part.getBytes()));
         }
-        return accepted(intake.accept(files, dataset));
+        return accepted(intake.accept(caller.tenant(), files, dataset));
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, NDJSON})
     ResponseEntity<JobView> uploadBody(
+            Caller caller,
             HttpServletRequest request,
             @RequestParam(required = false) @Nullable String name,
             @RequestParam(required = false) @Nullable String dataset)
@@ -66,7 +69,8 @@ class UploadController {
         boolean ndjson = type.isCompatibleWith(MediaType.parseMediaType(NDJSON));
         String fileName = name != null ? nameOf(name) : ndjson ? "upload.ndjson" : "upload.json";
         byte[] bytes = readBounded(request.getInputStream(), request.getContentLengthLong());
-        return accepted(intake.accept(List.of(new IncomingFile(fileName, type.toString(), bytes)), dataset));
+        return accepted(
+                intake.accept(caller.tenant(), List.of(new IncomingFile(fileName, type.toString(), bytes)), dataset));
     }
 
     private byte[] readBounded(InputStream body, long declaredLength) throws IOException {

@@ -12,6 +12,7 @@ import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.Leaves;
 import dev.stowage.worker.analysis.SqlType;
 import dev.stowage.worker.analysis.StructureAnalyzer;
+import dev.stowage.worker.processing.AnalyzerProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -49,19 +50,28 @@ public class SqlTableWriter {
     private static final String LOCK_TABLE_DDL = "select pg_advisory_xact_lock(hashtextextended(?, 0))";
 
     private final JdbcTemplate jdbc;
-    private final String schema;
+    private final DatasetsProperties datasets;
+    private final int maxColumns;
 
-    SqlTableWriter(JdbcTemplate jdbc, DatasetsProperties datasets) {
+    SqlTableWriter(JdbcTemplate jdbc, DatasetsProperties datasets, AnalyzerProperties analyzer) {
         this.jdbc = jdbc;
-        this.schema = datasets.schema();
+        this.datasets = datasets;
+        this.maxColumns = analyzer.maxColumns();
     }
 
     /** Runs inside the caller's transaction. */
     public Stored write(Target target, Analysis analysis, byte[] json, boolean jsonLines, int maxDepth) {
-        Plan plan = plan(target, analysis.columns());
+        String schema = datasets.schemaFor(target.tenant());
+        Plan plan = plan(schema, target, analysis.columns());
         if (!plan.ddl.isEmpty() || !plan.catalogAdditions.isEmpty()) {
+            if (plan.newSchema) {
+                // A tenant's first table: its schema, made once under a lock of its own so that workers creating
+                // two tables of the tenant at once do not both try.
+                jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema);
+                jdbc.execute("create schema if not exists " + quote(schema));
+            }
             jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema + "." + target.dataset());
-            plan = plan(target, analysis.columns()); // another worker may have changed the table while we waited
+            plan = plan(schema, target, analysis.columns()); // another worker may have changed it while we waited
             plan.ddl.forEach(jdbc::execute);
             for (Column added : plan.catalogAdditions) {
                 jdbc.update(
@@ -86,11 +96,14 @@ public class SqlTableWriter {
     }
 
     /** The columns this file writes to, and the DDL and catalog rows needed first. */
-    private record Plan(List<Column> columns, List<String> ddl, List<Column> catalogAdditions) {}
+    private record Plan(List<Column> columns, List<String> ddl, List<Column> catalogAdditions, boolean newSchema) {}
 
-    private Plan plan(Target target, List<Column> proposed) {
+    private Plan plan(String schema, Target target, List<Column> proposed) {
         String table = Identifiers.qualified(schema, target.dataset());
-        Map<String, SqlType> existing = columnsOf(target.dataset());
+        Map<String, SqlType> existing = columnsOf(schema, target.dataset());
+        int userColumns = (int) existing.keySet().stream()
+                .filter(name -> !StructureAnalyzer.SYSTEM_COLUMNS.contains(name))
+                .count();
         Map<List<String>, String> catalog = catalog(target);
         Set<String> taken = new HashSet<>(existing.keySet());
         taken.addAll(StructureAnalyzer.SYSTEM_COLUMNS);
@@ -102,6 +115,9 @@ public class SqlTableWriter {
         for (Column column : proposed) {
             String name = catalog.get(column.path());
             SqlType current = name == null ? null : existing.get(name);
+            if (current == null && userColumns >= maxColumns) {
+                continue; // the table has all the columns it may have: this path's values stay in _extra
+            }
             if (name == null) {
                 name = Identifiers.column(column.path(), taken);
                 taken.add(name);
@@ -109,6 +125,7 @@ public class SqlTableWriter {
             }
             if (current == null) {
                 newDefinitions.add(quote(name) + " " + column.type().sql());
+                userColumns++;
                 columns.add(column.withName(name));
                 continue;
             }
@@ -130,10 +147,16 @@ public class SqlTableWriter {
         } else {
             newDefinitions.forEach(definition -> ddl.add("alter table %s add column %s".formatted(table, definition)));
         }
-        return new Plan(columns, ddl, additions);
+        boolean newSchema = existing.isEmpty() && !schemaExists(schema);
+        return new Plan(columns, ddl, additions, newSchema);
     }
 
-    private Map<String, SqlType> columnsOf(String dataset) {
+    private boolean schemaExists(String schema) {
+        return Boolean.TRUE.equals(jdbc.queryForObject(
+                "select exists (select 1 from pg_namespace where nspname = ?)", Boolean.class, schema));
+    }
+
+    private Map<String, SqlType> columnsOf(String schema, String dataset) {
         Map<String, SqlType> columns = new LinkedHashMap<>();
         jdbc.query(
                 COLUMNS_OF_TABLE,

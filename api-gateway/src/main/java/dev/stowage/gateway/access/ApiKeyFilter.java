@@ -1,0 +1,101 @@
+package dev.stowage.gateway.access;
+
+import dev.stowage.gateway.system.ApiProblem;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Lets an {@code /api/**} request through only with a valid key, and {@code /api/v1/admin/**} only with an ADMIN
+ * key. Runs before the request body is read, so an upload without a key costs the server nothing. Answers are
+ * RFC 9457 problems like every other error.
+ */
+@Component
+class ApiKeyFilter extends OncePerRequestFilter {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+    private static final String BEARER = "Bearer ";
+
+    private final ApiKeys keys;
+    private final JsonMapper json;
+
+    ApiKeyFilter(ApiKeys keys, JsonMapper json) {
+        this.keys = keys;
+        this.json = json;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            unauthorized(response, "This API needs a key: send 'Authorization: Bearer <key>'.");
+            return;
+        }
+        Optional<Caller> caller;
+        try {
+            caller = keys.authenticate(header.substring(BEARER.length()).strip());
+        } catch (DataAccessException e) {
+            log.warn("Could not check an API key: {}", e.toString());
+            write(
+                    response,
+                    new ApiProblem(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "database-unavailable",
+                            "The key could not be checked because the database is unavailable. Try again shortly."));
+            return;
+        }
+        if (caller.isEmpty()) {
+            unauthorized(response, "The API key is unknown or revoked.");
+            return;
+        }
+        if (request.getRequestURI().startsWith("/api/v1/admin/")
+                && !caller.get().isAdmin()) {
+            write(
+                    response,
+                    new ApiProblem(
+                            HttpStatus.FORBIDDEN,
+                            "forbidden",
+                            "This endpoint needs an ADMIN key; the key sent has the role "
+                                    + caller.get().role() + "."));
+            return;
+        }
+        request.setAttribute(Caller.class.getName(), caller.get());
+        chain.doFilter(request, response);
+    }
+
+    private void unauthorized(HttpServletResponse response, String detail) throws IOException {
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"stowage\"");
+        write(response, new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthorized", detail));
+    }
+
+    private void write(HttpServletResponse response, ApiProblem problem) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", ApiProblem.TYPE_BASE + problem.slug());
+        body.put("title", problem.status().getReasonPhrase());
+        body.put("status", problem.status().value());
+        body.put("detail", problem.getMessage());
+        response.setStatus(problem.status().value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        json.writeValue(response.getOutputStream(), body);
+    }
+}
