@@ -63,7 +63,8 @@ public final class StowageClient {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
-    private Answer send(HttpRequest.Builder request) {
+    /** Any request, with this client's key. */
+    public Answer send(HttpRequest.Builder request) {
         try {
             if (key != null) {
                 request.header("Authorization", "Bearer " + key);
