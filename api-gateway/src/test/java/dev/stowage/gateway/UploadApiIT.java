@@ -145,7 +145,8 @@ class UploadApiIT {
             six.file("files", i + ".json", "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         }
         Answer tooMany = assertProblem(api.upload(six), 413, "too-many-files");
-        assertThat(tooMany.json().get("detail").asString()).contains("at most 5 files");
+        assertThat(tooMany.json().get("detail").asString())
+                .contains("at most 5 files of at most 200KB each and 1MB in all");
 
         byte[] big = new byte[300 * 1024];
         java.util.Arrays.fill(big, (byte) ' ');

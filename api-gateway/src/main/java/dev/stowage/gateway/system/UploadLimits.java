@@ -24,6 +24,18 @@ public record UploadLimits(
 
     public String describe() {
         return "An upload may hold at most %d files of at most %s each and %s in all. Split it into several jobs, or raise STOWAGE_UPLOAD_MAX_FILE_SIZE, STOWAGE_UPLOAD_MAX_REQUEST_SIZE or STOWAGE_UPLOAD_MAX_FILES_PER_REQUEST."
-                .formatted(maxFilesPerRequest, maxFileSize, maxRequestSize);
+                .formatted(maxFilesPerRequest, readable(maxFileSize), readable(maxRequestSize));
+    }
+
+    /** 100MB rather than DataSize's 104857600B. */
+    static String readable(DataSize size) {
+        long bytes = size.toBytes();
+        for (String unit : new String[] {"GB", "MB", "KB"}) {
+            long unitBytes = DataSize.parse("1" + unit).toBytes();
+            if (bytes >= unitBytes && bytes % unitBytes == 0) {
+                return bytes / unitBytes + unit;
+            }
+        }
+        return bytes + "B";
     }
 }
