@@ -1,0 +1,81 @@
+package dev.stowage.gateway.monitoring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code stowage_job_duration_seconds{outcome}}: from upload to the last file's end, recorded once per job when it
+ * has ended. A job's end is only known from all its files' rows together, so the gateway looks for newly ended jobs
+ * on a schedule; marking them in the same statement makes each job counted once even with several gateways.
+ */
+@Component
+class JobCompletions {
+
+    private static final Logger log = LoggerFactory.getLogger(JobCompletions.class);
+
+    /** Jobs older than this that never ended are left to the stuck-file re-driver, not scanned forever. */
+    private static final String ENDED = """
+            update jobs j set completion_recorded_at = now()
+              from (select f.job_id, max(f.finished_at) as finished_at,
+                           bool_and(f.status = 'DONE') as all_done, bool_or(f.status = 'DONE') as any_done
+                      from files f
+                     where f.job_id in (select id from jobs where completion_recorded_at is null
+                                          and created_at > now() - interval '1 day' order by created_at limit 5000)
+                     group by f.job_id
+                    having bool_and(f.status in ('DONE', 'FAILED'))) ended
+             where j.id = ended.job_id and j.completion_recorded_at is null
+            returning extract(epoch from ended.finished_at - j.created_at) as seconds, ended.all_done, ended.any_done
+            """;
+
+    private final JdbcClient sql;
+    private final TaskScheduler scheduler;
+    private final MeterRegistry meters;
+
+    JobCompletions(JdbcClient sql, TaskScheduler scheduler, MeterRegistry meters) {
+        this.sql = sql;
+        this.scheduler = scheduler;
+        this.meters = meters;
+        for (String outcome : new String[] {"DONE", "PARTIALLY_FAILED", "FAILED"}) {
+            timer(outcome); // present from the start, so rates and alerts have a series to work on
+        }
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::recordEnded, QueueMetrics.REFRESH);
+    }
+
+    void recordEnded() {
+        try {
+            sql.sql(ENDED)
+                    .query((rs, n) -> {
+                        String outcome = rs.getBoolean("all_done")
+                                ? "DONE"
+                                : rs.getBoolean("any_done") ? "PARTIALLY_FAILED" : "FAILED";
+                        timer(outcome).record(Duration.ofNanos((long) (rs.getDouble("seconds") * 1e9)));
+                        return outcome;
+                    })
+                    .list();
+        } catch (RuntimeException e) {
+            log.debug("Job completions not readable: {}", e.toString());
+        }
+    }
+
+    private Timer timer(String outcome) {
+        return Timer.builder("stowage.job.duration")
+                .description("Time from a job's upload to the end of its last file")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(50))
+                .maximumExpectedValue(Duration.ofHours(2))
+                .register(meters);
+    }
+}
