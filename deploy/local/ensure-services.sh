@@ -37,8 +37,9 @@ if ! port_open 5672; then
   as_root rabbitmq-server -detached
 fi
 # The management UI (port 15672) is where operators look at queues and dead letters; the shovel plugins give
-# it "Move messages", which replays dead letters (the system tests use it).
-plugins="rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management"
+# it "Move messages", which replays dead letters (the system tests use it); rabbitmq_prometheus serves the
+# broker's own metrics on :15692 for Prometheus (the metrics test checks the dashboard against it).
+plugins="rabbitmq_management rabbitmq_shovel rabbitmq_shovel_management rabbitmq_prometheus"
 if command -v rabbitmq-plugins >/dev/null; then
   enabled=$(rabbitmq-plugins list -e -m 2>/dev/null || true)
   for plugin in $plugins; do
@@ -51,8 +52,8 @@ if command -v rabbitmq-plugins >/dev/null; then
 fi
 
 for i in $(seq 1 60); do
-  if port_open 5432 && port_open 5672 && port_open 15672; then
-    log "PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672 and its management API on :15672 are up"
+  if port_open 5432 && port_open 5672 && port_open 15672 && port_open 15692; then
+    log "PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672, its management API on :15672 and metrics on :15692 are up"
     exit 0
   fi
   sleep 1
@@ -60,4 +61,5 @@ done
 port_open 5432 || log "PostgreSQL is NOT reachable on 127.0.0.1:5432"
 port_open 5672 || log "RabbitMQ is NOT reachable on 127.0.0.1:5672"
 port_open 15672 || log "RabbitMQ's management API is NOT reachable on 127.0.0.1:15672"
+port_open 15692 || log "RabbitMQ's Prometheus endpoint is NOT reachable on 127.0.0.1:15692"
 exit 1
