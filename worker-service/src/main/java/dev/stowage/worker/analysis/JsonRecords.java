@@ -7,6 +7,8 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.io.ContentReference;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,53 +16,86 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Streams a file's records: the elements of a top-level array, the values of JSON Lines, or the one document.
  * Only one record is in memory at a time. Duplicate keys in an object keep the last value, as PostgreSQL's jsonb
- * does. Any syntax error becomes an {@link InvalidJsonException} that names its line, column and byte offset.
+ * does. Any syntax error becomes an {@link InvalidJsonException} that names its line, column and byte offset; a
+ * value that breaks one of the {@link JsonLimits} becomes a {@link JsonLimitException} that names the limit and
+ * where.
+ *
+ * <p>The analysis reads a file first, within the configured limits ({@link #stream}). The static methods read it
+ * again to store it, within the loosest limits any setting allows, so that raising a limit never breaks storing.
  */
 public final class JsonRecords {
 
+    private static final JsonRecords STORING = new JsonRecords(JsonLimits.loosest());
+
     /** Floats are read as BigDecimal so that no digit is lost between the file and the database. */
-    public static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            // Records are read one by one from a shared parser: what follows a record is the next one.
-            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    public static final JsonMapper MAPPER = STORING.mapper;
 
     /** For a document read whole, anything after the value is an error. */
     private static final JsonMapper WHOLE = MAPPER.rebuild()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private JsonRecords() {}
+    private final JsonLimits limits;
+    private final JsonMapper mapper;
+
+    JsonRecords(JsonLimits limits) {
+        this.limits = limits;
+        this.mapper = JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(limits.constraints())
+                        .build())
+                .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                // Records are read one by one from a shared parser: what follows a record is the next one.
+                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 
     /**
-     * Reads every record and hands it to {@code records}.
+     * Reads every record of a file that passed analysis and hands it to {@code records}.
      *
      * @param jsonLines the upload said NDJSON: a single value is then one line, not a document
      * @return the shape of the file
      */
     public static Shape read(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
-        return read(MAPPER.createParser(json), jsonLines, records);
+        return STORING.stream(json, jsonLines, records);
+    }
+
+    /** The whole file as one tree, for documents stored whole (after analysis read it within the limits). */
+    public static JsonNode readWhole(byte[] json) {
+        try {
+            return WHOLE.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw new JsonLimitException("Limit exceeded: " + e.getOriginalMessage(), e);
+        } catch (JacksonException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** Reads every record within the limits and hands it to {@code records}; see {@link #read}. */
+    Shape stream(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
+        return stream(mapper.createParser(json), jsonLines, records);
     }
 
     /** The same, from a stream: only one record is in memory at a time, however large the file. */
-    public static Shape read(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
-        return read(MAPPER.createParser(json), jsonLines, records);
+    Shape stream(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
+        return stream(mapper.createParser(json), jsonLines, records);
     }
 
-    private static Shape read(JsonParser parser, boolean jsonLines, Consumer<JsonNode> records) {
+    private Shape stream(JsonParser source, boolean jsonLines, Consumer<JsonNode> records) {
+        JsonParser parser = new KeyCountingParser(source, limits);
         try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new InvalidJsonException("The file holds no JSON value, only white space.");
             }
+            long count = 0;
             if (first == JsonToken.START_ARRAY && !jsonLines) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    records.accept(MAPPER.readTree(parser));
+                    records.accept(readRecord(parser, count++));
                 }
                 expectEnd(parser);
                 return Shape.ARRAY;
             }
-            JsonNode value = MAPPER.readTree(parser);
+            JsonNode value = readRecord(parser, count++);
             int valueEnd = parser.currentTokenLocation().getLineNr();
             if (parser.nextToken() == null && !jsonLines) {
                 records.accept(value);
@@ -74,28 +109,35 @@ public final class JsonRecords {
                             parser.currentTokenLocation(),
                             "Unexpected content after the JSON value on the same line (JSON Lines hold one value per line)");
                 }
-                records.accept(MAPPER.readTree(parser));
+                records.accept(readRecord(parser, count++));
                 valueEnd = parser.currentTokenLocation().getLineNr();
                 parser.nextToken();
             }
             return Shape.JSON_LINES;
         } catch (StreamConstraintsException e) {
-            throw new JsonLimitException(
-                    position("Limit exceeded", parser.currentLocation()) + ": " + e.getOriginalMessage(), e);
+            throw JsonLimit.enforcedBy(e)
+                    .map(limit -> new JsonLimitException(limit, limits, whereBroken(limit, parser), e))
+                    .orElseGet(() -> new JsonLimitException(
+                            position("Limit exceeded", parser.currentLocation()) + ": " + e.getOriginalMessage(), e));
         } catch (JacksonException e) {
             throw invalid(e);
         }
     }
 
-    /** The whole file as one tree, for documents stored whole. */
-    public static JsonNode readWhole(byte[] json) {
-        try {
-            return WHOLE.readTree(json);
-        } catch (StreamConstraintsException e) {
-            throw new JsonLimitException("Limit exceeded: " + e.getOriginalMessage(), e);
-        } catch (JacksonException e) {
-            throw invalid(e);
+    /** The record at {@code index}, whose first token is the parser's current one. */
+    private JsonNode readRecord(JsonParser parser, long index) {
+        if (index >= limits.maxRecordsPerFile()) {
+            throw new JsonLimitException(JsonLimit.RECORDS_PER_FILE, limits, parser.currentTokenLocation(), null);
         }
+        return mapper.readTree(parser);
+    }
+
+    /** Where the value that broke one of Jackson's limits starts; for a key, where its object starts. */
+    private static TokenStreamLocation whereBroken(JsonLimit limit, JsonParser parser) {
+        // Jackson checks a key's length before the key becomes the current token, so where it starts is not known.
+        return limit == JsonLimit.KEY_LENGTH
+                ? parser.streamReadContext().startLocation(ContentReference.unknown())
+                : parser.currentTokenLocation();
     }
 
     private static void expectEnd(JsonParser parser) {
@@ -123,7 +165,7 @@ public final class JsonRecords {
         return position("Invalid JSON", where);
     }
 
-    private static String position(String what, TokenStreamLocation where) {
+    static String position(String what, TokenStreamLocation where) {
         String at = "%s at line %d, column %d".formatted(what, where.getLineNr(), where.getColumnNr());
         // The byte offset is unknown (-1) when the parser decoded the file as UTF-16 or UTF-32.
         return where.getByteOffset() < 0 ? at : at + " (byte %d)".formatted(where.getByteOffset());

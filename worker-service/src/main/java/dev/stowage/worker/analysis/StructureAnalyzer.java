@@ -28,9 +28,11 @@ public final class StructureAnalyzer {
     public static final Set<String> SYSTEM_COLUMNS = Set.of("_file_id", "_row", "_extra", "_absent");
 
     private final AnalyzerSettings settings;
+    private final JsonRecords reader;
 
     public StructureAnalyzer(AnalyzerSettings settings) {
         this.settings = settings;
+        this.reader = new JsonRecords(settings.limits());
     }
 
     public AnalyzerSettings settings() {
@@ -39,14 +41,14 @@ public final class StructureAnalyzer {
 
     public Analysis analyze(byte[] json, boolean jsonLines) {
         Profile profile = new Profile();
-        Shape shape = JsonRecords.read(json, jsonLines, profile::add);
+        Shape shape = reader.stream(json, jsonLines, profile::add);
         return profile.decide(shape);
     }
 
     /** Streams the file: memory stays bounded by its distinct key paths, not by its size. */
     public Analysis analyze(InputStream json, boolean jsonLines) {
         Profile profile = new Profile();
-        Shape shape = JsonRecords.read(json, jsonLines, profile::add);
+        Shape shape = reader.stream(json, jsonLines, profile::add);
         return profile.decide(shape);
     }
 

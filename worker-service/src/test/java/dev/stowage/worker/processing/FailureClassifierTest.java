@@ -1,8 +1,12 @@
 package dev.stowage.worker.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.stowage.worker.analysis.AnalyzerSettings;
 import dev.stowage.worker.analysis.InvalidJsonException;
+import dev.stowage.worker.analysis.JsonLimits;
+import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.storage.UnstorableValueException;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -35,6 +39,25 @@ class FailureClassifierTest {
         assertPermanent(new SQLException("tables can have at most 1600 columns", "54011"), "LimitExceeded");
         assertPermanent(new OutOfMemoryError("Java heap space"), "OutOfMemory");
         assertPermanent(new NumberFormatException("value exceeds limits"), "NumberOutOfRange");
+    }
+
+    @Test
+    void aFileBreakingALimitIsPermanent() {
+        AnalyzerSettings defaults = AnalyzerSettings.defaults();
+        StructureAnalyzer analyzer = new StructureAnalyzer(new AnalyzerSettings(
+                defaults.maxDepth(),
+                defaults.minPresence(),
+                defaults.minCoverage(),
+                defaults.maxColumns(),
+                defaults.maxPaths(),
+                defaults.mapLikeMinKeys(),
+                new JsonLimits(500, 20_000_000, 1_000, 10_000, 2, 10)));
+        Throwable broken = catchThrowable(() -> analyzer.analyze("{\"a\":1,\"b\":2,\"c\":3}".getBytes(), false));
+
+        assertPermanent(broken, "LimitExceeded");
+        assertThat(FailureClassifier.classify(broken).describe())
+                .startsWith(
+                        "LimitExceeded: Limit exceeded at line 1, column 14 (byte 13): an object has more than 2 keys");
     }
 
     @Test
