@@ -13,14 +13,10 @@ import dev.stowage.worker.storage.DocumentWriter;
 import dev.stowage.worker.storage.SqlTableWriter;
 import dev.stowage.worker.storage.Stored;
 import dev.stowage.worker.storage.Target;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -48,9 +44,7 @@ class FileProcessor {
     private final List<Duration> delays;
     private final String workQueue;
     private final WorkerIdentity worker;
-    private final MeterRegistry meters;
-    private final AtomicInteger inFlight;
-    private final Counter records;
+    private final ProcessingMetrics metrics;
 
     FileProcessor(
             FileStates states,
@@ -63,7 +57,7 @@ class FileProcessor {
             RetryProperties retry,
             Topology topology,
             WorkerIdentity worker,
-            MeterRegistry meters) {
+            ProcessingMetrics metrics) {
         this.states = states;
         this.transaction = transaction;
         this.tables = tables;
@@ -74,9 +68,7 @@ class FileProcessor {
         this.delays = retry.delays();
         this.workQueue = topology.workQueue();
         this.worker = worker;
-        this.meters = meters;
-        this.inFlight = meters.gauge("stowage.files.in.flight", new AtomicInteger());
-        this.records = meters.counter("stowage.records.stored");
+        this.metrics = metrics;
     }
 
     Outcome process(FileMessage work, Message message) {
@@ -92,8 +84,7 @@ class FileProcessor {
             return Outcome.ACK;
         }
         Claim claim = claimed.get();
-        Timer.Sample sample = Timer.start(meters);
-        inFlight.incrementAndGet();
+        ProcessingMetrics.Processing processing = metrics.start();
         String result = "failed";
         String storage = "none";
         try {
@@ -101,15 +92,15 @@ class FileProcessor {
                 return failOrRetry(claim, message, lostAttempts(claim));
             }
             byte[] json = states.content(claim.fileId());
-            Analysis analysis = analyzer.analyze(json, claim.jsonLines());
+            Analysis analysis = metrics.analyze(() -> analyzer.analyze(json, claim.jsonLines()));
             storage = analysis.storage().name();
-            Stored stored = transaction.execute(tx -> store(claim, analysis, json));
+            Stored stored = metrics.store(() -> transaction.execute(tx -> store(claim, analysis, json)));
             if (stored == null) {
                 states.duplicate(claim);
                 result = "duplicate";
                 return Outcome.ACK;
             }
-            records.increment(stored.records());
+            metrics.stored(storage, stored.records(), json.length);
             log.info(
                     "File {} ({}) stored as {} in {}: {} records",
                     claim.fileId(),
@@ -124,15 +115,7 @@ class FileProcessor {
             result = failure.transientFailure() && claim.tryInBudget() <= delays.size() ? "retried" : "failed";
             return failOrRetry(claim, message, failure);
         } finally {
-            inFlight.decrementAndGet();
-            sample.stop(Timer.builder("stowage.file.processing")
-                    .description("Time from claiming a file to its outcome")
-                    .tag("outcome", result)
-                    .tag("storage", storage)
-                    .publishPercentileHistogram()
-                    .register(meters));
-            meters.counter("stowage.files.processed", "outcome", result, "storage", storage)
-                    .increment();
+            processing.end(result, storage);
         }
     }
 

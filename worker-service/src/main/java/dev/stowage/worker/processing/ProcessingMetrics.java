@@ -1,0 +1,84 @@
+package dev.stowage.worker.processing;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker's own metrics (Prometheus names): {@code stowage_files_in_flight}, {@code
+ * stowage_files_processed_total{outcome,storage}}, {@code stowage_file_processing_seconds{outcome,storage}} (claim to
+ * outcome), {@code stowage_phase_seconds{phase="analyze|store"}}, {@code stowage_records_stored_total{storage}} and
+ * {@code stowage_bytes_stored_total{storage}}. Retries and dead letters are counted where they are routed
+ * ({@link RetryRouter}).
+ */
+@Component
+class ProcessingMetrics {
+
+    private final MeterRegistry meters;
+    private final AtomicInteger inFlight;
+    private final Timer analyze;
+    private final Timer store;
+
+    ProcessingMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        this.inFlight = meters.gauge("stowage.files.in.flight", new AtomicInteger());
+        this.analyze = phase("analyze");
+        this.store = phase("store");
+    }
+
+    /** Counts a file as in flight until {@link Processing#end} is called. */
+    Processing start() {
+        inFlight.incrementAndGet();
+        return new Processing(Timer.start(meters));
+    }
+
+    <T> T analyze(Supplier<T> analysis) {
+        return analyze.record(analysis);
+    }
+
+    <T> T store(Supplier<T> storing) {
+        return store.record(storing);
+    }
+
+    void stored(String storage, long records, long bytes) {
+        meters.counter("stowage.records.stored", "storage", storage).increment(records);
+        meters.counter("stowage.bytes.stored", "storage", storage).increment(bytes);
+    }
+
+    final class Processing {
+        private final Timer.Sample sample;
+
+        private Processing(Timer.Sample sample) {
+            this.sample = sample;
+        }
+
+        /** @param outcome done, retried, failed or duplicate; {@code storage} SQL, JSONB or none */
+        void end(String outcome, String storage) {
+            inFlight.decrementAndGet();
+            sample.stop(Timer.builder("stowage.file.processing")
+                    .description("Time from claiming a file to its outcome")
+                    .tag("outcome", outcome)
+                    .tag("storage", storage)
+                    .publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1))
+                    .maximumExpectedValue(Duration.ofMinutes(10))
+                    .register(meters));
+            meters.counter("stowage.files.processed", "outcome", outcome, "storage", storage)
+                    .increment();
+        }
+    }
+
+    private Timer phase(String phase) {
+        return Timer.builder("stowage.phase")
+                .description(
+                        "Time of one phase of processing a file: analyze (parse and profile) or store (COPY and commit)")
+                .tag("phase", phase)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(meters);
+    }
+}
