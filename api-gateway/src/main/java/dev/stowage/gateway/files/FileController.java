@@ -41,17 +41,18 @@ class FileController {
     }
 
     @GetMapping("/{fileId}/content")
-    ResponseEntity<byte[]> content(Caller caller, @PathVariable UUID fileId) {
+    ResponseEntity<StreamingResponseBody> content(Caller caller, @PathVariable UUID fileId) {
         FileQueries.Content content =
                 files.content(caller.tenant(), fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
         // Served as a download, never rendered: the bytes are the client's and unchecked.
         return ResponseEntity.ok()
                 .contentType(mediaType(content.contentType()))
+                .contentLength(content.size())
                 .header(
                         HttpHeaders.CONTENT_DISPOSITION,
                         ContentDisposition.attachment().build().toString())
                 .header("X-Content-Type-Options", "nosniff")
-                .body(content.bytes());
+                .body(out -> files.writeContent(content, out));
     }
 
     private static MediaType mediaType(String stored) {

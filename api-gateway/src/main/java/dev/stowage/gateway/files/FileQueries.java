@@ -1,6 +1,9 @@
 package dev.stowage.gateway.files;
 
+import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileStatus;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -17,10 +20,8 @@ class FileQueries {
             "select f.* from files f join jobs j on j.id = f.job_id" + " where f.id = :id and j.tenant = :tenant";
     private static final String ATTEMPTS = "select attempt, worker, started_at, ended_at, outcome, error"
             + " from attempts where file_id = :id order by attempt";
-    private static final String CONTENT = "select f.content_type, c.bytes from file_contents c"
-            + " join files f on f.id = c.file_id join jobs j on j.id = f.job_id where c.file_id = :id and j.tenant = :tenant";
-
-    record Content(String contentType, byte[] bytes) {}
+    /** @param size bytes in all, in {@link ContentChunks#count} chunks */
+    record Content(UUID fileId, String contentType, long size) {}
 
     private final JdbcClient sql;
     private final JsonMapper json;
@@ -59,11 +60,21 @@ class FileQueries {
     }
 
     Optional<Content> content(String tenant, UUID fileId) {
-        return sql.sql(CONTENT)
+        return sql.sql(FILE)
                 .param("id", fileId)
                 .param("tenant", tenant)
-                .query((rs, n) -> new Content(rs.getString("content_type"), rs.getBytes("bytes")))
+                .query((rs, n) -> new Content(fileId, rs.getString("content_type"), rs.getLong("size_bytes")))
                 .optional();
+    }
+
+    /** Writes the original bytes chunk by chunk: one chunk in memory at a time, whatever the file's size. */
+    void writeContent(Content content, OutputStream out) throws IOException {
+        for (int chunk = 0; chunk < ContentChunks.count(content.size()); chunk++) {
+            out.write(sql.sql(ContentChunks.SELECT)
+                    .params(content.fileId(), chunk)
+                    .query(byte[].class)
+                    .single());
+        }
     }
 
     private List<FileView.Attempt> attempts(UUID fileId) {

@@ -2,9 +2,13 @@ package dev.stowage.gateway.upload;
 
 import dev.stowage.gateway.jobs.JobView;
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileMessage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +37,8 @@ class JobIntake {
             "insert into jobs (id, tenant, dataset, total, created_at) values (?, ?, ?, ?, ?)";
     private static final String INSERT_FILE = "insert into files (id, job_id, ordinal, name, content_type, size_bytes,"
             + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String INSERT_CONTENT = "insert into file_contents (file_id, bytes) values (?, ?)";
+    /** Chunk rows are sent in batches of about this many bytes: few round trips, bounded memory. */
+    private static final int CHUNK_BATCH_BYTES = 8 * ContentChunks.SIZE;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -56,28 +61,62 @@ class JobIntake {
         UUID jobId = UUID.randomUUID();
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         List<Object[]> fileRows = new ArrayList<>(files.size());
-        List<Object[]> contentRows = new ArrayList<>(files.size());
+        List<UUID> fileIds = new ArrayList<>(files.size());
         List<FileMessage> messages = new ArrayList<>(files.size());
         List<JobView.FileSummary> summaries = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             IncomingFile file = files.get(i);
             UUID fileId = UUID.randomUUID();
-            fileRows.add(
-                    new Object[] {fileId, jobId, i, file.name(), file.contentType(), file.bytes().length, now, now});
-            contentRows.add(new Object[] {fileId, file.bytes()});
+            fileRows.add(new Object[] {fileId, jobId, i, file.name(), file.contentType(), file.size(), now, now});
+            fileIds.add(fileId);
             messages.add(new FileMessage(jobId, fileId));
-            summaries.add(JobView.FileSummary.queued(fileId, file.name(), file.bytes().length));
+            summaries.add(JobView.FileSummary.queued(fileId, file.name(), file.size()));
         }
         transaction.executeWithoutResult(status -> {
             jdbc.update(INSERT_JOB, jobId, tenant, dataset, files.size(), now);
             jdbc.batchUpdate(INSERT_FILE, fileRows);
-            jdbc.batchUpdate(INSERT_CONTENT, contentRows);
+            insertChunks(files, fileIds);
         });
         outbox.publish(messages);
         uploads.increment();
         filesAccepted.increment(files.size());
-        bytesAccepted.increment(files.stream().mapToLong(f -> f.bytes().length).sum());
+        bytesAccepted.increment(files.stream().mapToLong(IncomingFile::size).sum());
         return JobView.accepted(jobId, dataset, now, summaries);
+    }
+
+    /** Streams every file's bytes into chunk rows: never more than a batch of chunks in memory. */
+    private void insertChunks(List<IncomingFile> files, List<UUID> fileIds) {
+        List<Object[]> batch = new ArrayList<>();
+        long batchBytes = 0;
+        for (int i = 0; i < files.size(); i++) {
+            IncomingFile file = files.get(i);
+            try (InputStream in = file.content().getInputStream()) {
+                long read = 0;
+                for (int chunk = 0; ; chunk++) {
+                    byte[] bytes = in.readNBytes(ContentChunks.SIZE);
+                    if (bytes.length == 0) {
+                        break;
+                    }
+                    read += bytes.length;
+                    batch.add(new Object[] {fileIds.get(i), chunk, bytes});
+                    batchBytes += bytes.length;
+                    if (batchBytes >= CHUNK_BATCH_BYTES) {
+                        jdbc.batchUpdate(ContentChunks.INSERT, batch);
+                        batch.clear();
+                        batchBytes = 0;
+                    }
+                }
+                if (read != file.size()) {
+                    throw new IllegalStateException(
+                            "File '%s' had %d bytes, not %d as announced".formatted(file.name(), read, file.size()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Reading upload '" + file.name() + "' failed", e);
+            }
+        }
+        if (!batch.isEmpty()) {
+            jdbc.batchUpdate(ContentChunks.INSERT, batch);
+        }
     }
 
     private static void validate(List<IncomingFile> files, @Nullable String dataset) {
@@ -89,7 +128,7 @@ class JobIntake {
                             + " starting with a letter.");
         }
         for (IncomingFile file : files) {
-            if (file.bytes().length == 0) {
+            if (file.size() == 0) {
                 throw new ApiProblem(
                         HttpStatus.BAD_REQUEST,
                         "empty-file",

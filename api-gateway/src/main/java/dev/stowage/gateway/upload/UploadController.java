@@ -11,6 +11,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -53,7 +54,7 @@ class UploadController {
         List<IncomingFile> files = new ArrayList<>(parts.size());
         for (MultipartFile part : parts) {
             String contentType = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
-            files.add(new IncomingFile(nameOf(part.getOriginalFilename()), contentType, part.getBytes()));
+            files.add(new IncomingFile(nameOf(part.getOriginalFilename()), contentType, part.getSize(), part));
         }
         return accepted(intake.accept(caller.tenant(), files, dataset));
     }
@@ -69,8 +70,8 @@ class UploadController {
         boolean ndjson = type.isCompatibleWith(MediaType.parseMediaType(NDJSON));
         String fileName = name != null ? nameOf(name) : ndjson ? "upload.ndjson" : "upload.json";
         byte[] bytes = readBounded(request.getInputStream(), request.getContentLengthLong());
-        return accepted(
-                intake.accept(caller.tenant(), List.of(new IncomingFile(fileName, type.toString(), bytes)), dataset));
+        IncomingFile file = new IncomingFile(fileName, type.toString(), bytes.length, new ByteArrayResource(bytes));
+        return accepted(intake.accept(caller.tenant(), List.of(file), dataset));
     }
 
     private byte[] readBounded(InputStream body, long declaredLength) throws IOException {

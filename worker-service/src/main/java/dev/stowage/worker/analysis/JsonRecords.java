@@ -59,8 +59,18 @@ public final class JsonRecords {
         return STORING.stream(json, jsonLines, records);
     }
 
+    /** The same, streaming: only one record is in memory at a time, however large the file. */
+    public static Shape read(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
+        return STORING.stream(json, jsonLines, records);
+    }
+
     /** The whole file as one tree, for documents stored whole (after analysis read it within the limits). */
     public static JsonNode readWhole(byte[] json) {
+        return readWhole(new java.io.ByteArrayInputStream(json));
+    }
+
+    /** The same, from a stream. */
+    public static JsonNode readWhole(InputStream json) {
         try {
             return WHOLE.readTree(json);
         } catch (StreamConstraintsException e) {

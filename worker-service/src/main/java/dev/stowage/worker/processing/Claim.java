@@ -16,6 +16,7 @@ record Claim(
         int tryInBudget,
         String name,
         String contentType,
+        long sizeBytes,
         String tenant,
         @Nullable String dataset) {
 

@@ -10,9 +10,13 @@ import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.storage.DocumentWriter;
+import dev.stowage.worker.storage.FileContent;
 import dev.stowage.worker.storage.SqlTableWriter;
 import dev.stowage.worker.storage.Stored;
 import dev.stowage.worker.storage.Target;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -91,16 +95,16 @@ class FileProcessor {
             if (claim.tryInBudget() > 1 + delays.size()) {
                 return failOrRetry(claim, message, lostAttempts(claim));
             }
-            byte[] json = states.content(claim.fileId());
-            Analysis analysis = metrics.analyze(() -> analyzer.analyze(json, claim.jsonLines()));
+            FileContent content = states.content(claim);
+            Analysis analysis = metrics.analyze(() -> analyze(content, claim.jsonLines()));
             storage = analysis.storage().name();
-            Stored stored = metrics.store(() -> transaction.execute(tx -> store(claim, analysis, json)));
+            Stored stored = metrics.store(() -> transaction.execute(tx -> store(claim, analysis, content)));
             if (stored == null) {
                 states.duplicate(claim);
                 result = "duplicate";
                 return Outcome.ACK;
             }
-            metrics.stored(storage, stored.records(), json.length);
+            metrics.stored(storage, stored.records(), content.size());
             log.info(
                     "File {} ({}) stored as {} in {}: {} records",
                     claim.fileId(),
@@ -120,7 +124,7 @@ class FileProcessor {
     }
 
     /** The storing transaction; null when another delivery already stored the file. */
-    private Stored store(Claim claim, Analysis analysis, byte[] json) {
+    private Stored store(Claim claim, Analysis analysis, FileContent content) {
         FileStatus status = states.lockForStoring(claim.fileId(), settings.lockTimeout(), settings.statementTimeout());
         if (status.ended()) {
             return null; // another delivery stored it (or it failed) while this one analyzed
@@ -130,16 +134,24 @@ class FileProcessor {
                 ? tables.write(
                         target,
                         analysis,
-                        json,
+                        content,
                         claim.jsonLines(),
                         analyzer.settings().maxDepth())
-                : documents.write(target, analysis, json, claim.jsonLines());
+                : documents.write(target, analysis, content, claim.jsonLines());
         states.done(
                 claim,
                 target.dataset(),
                 stored,
                 JsonRecords.MAPPER.writeValueAsString(analysis.report(stored.columns())));
         return stored;
+    }
+
+    private Analysis analyze(FileContent content, boolean jsonLines) {
+        try (InputStream json = content.open()) {
+            return analyzer.analyze(json, jsonLines);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Outcome failOrRetry(Claim claim, Message message, Failure failure) {

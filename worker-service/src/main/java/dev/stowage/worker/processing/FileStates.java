@@ -1,10 +1,12 @@
 package dev.stowage.worker.processing;
 
 import dev.stowage.model.FileStatus;
+import dev.stowage.worker.storage.FileContent;
 import dev.stowage.worker.storage.Stored;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -30,11 +32,10 @@ class FileStates {
                set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
               from jobs j
              where f.id = :file and f.job_id = :job and j.id = f.job_id and f.status not in ('DONE', 'FAILED')
-            returning f.attempts, f.budget_start, f.name, f.content_type, j.tenant, j.dataset
+            returning f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes, j.tenant, j.dataset
             """;
     private static final String START_ATTEMPT =
             "insert into attempts (file_id, attempt, worker) values (:file, :attempt, :worker)";
-    private static final String CONTENT = "select bytes from file_contents where file_id = :file";
     /**
      * Waits (up to the lock timeout) rather than skips: the gateway also locks file rows briefly (marking them
      * published), so a locked row does not mean that another delivery is storing the file.
@@ -66,8 +67,10 @@ class FileStates {
             """;
 
     private final JdbcClient sql;
+    private final DataSource dataSource;
 
-    FileStates(JdbcClient sql) {
+    FileStates(JdbcClient sql, DataSource dataSource) {
+        this.dataSource = dataSource;
         this.sql = sql;
     }
 
@@ -92,6 +95,7 @@ class FileStates {
                         rs.getInt("attempts") - rs.getInt("budget_start"),
                         rs.getString("name"),
                         rs.getString("content_type"),
+                        rs.getLong("size_bytes"),
                         rs.getString("tenant"),
                         rs.getString("dataset")))
                 .optional();
@@ -103,8 +107,8 @@ class FileStates {
         return claim;
     }
 
-    byte[] content(UUID fileId) {
-        return sql.sql(CONTENT).param("file", fileId).query(byte[].class).single();
+    FileContent content(Claim claim) {
+        return FileContent.of(sql, dataSource, claim.fileId(), claim.sizeBytes());
     }
 
     /** In the storing transaction: bounds waits, then locks the file row so that only one delivery stores it. */

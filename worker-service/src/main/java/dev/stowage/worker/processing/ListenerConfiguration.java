@@ -1,11 +1,15 @@
 package dev.stowage.worker.processing;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.stowage.model.Topology;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** The consumers of the work queue: {@code concurrency} of them, each with a bounded prefetch, manual acks. */
 @Configuration(proxyBeanMethods = false)
@@ -25,5 +29,26 @@ class ListenerConfiguration {
         container.setMissingQueuesFatal(false);
         container.setMessageListener(listener);
         return container;
+    }
+
+    /**
+     * Each consumer may hold two connections at once: the storing transaction's, and the one that streams a large
+     * file's chunks into its COPY. Hikari's default pool of 10 fits 4 consumers; a higher concurrency gets the pool
+     * it needs unless a larger one is configured.
+     */
+    @Bean
+    static BeanPostProcessor poolFitsConsumers(Environment environment) {
+        int concurrency = Binder.get(environment)
+                .bind("stowage.worker.concurrency", Integer.class)
+                .orElse(4);
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                if (bean instanceof HikariDataSource pool) {
+                    pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), 2 * concurrency + 2));
+                }
+                return bean;
+            }
+        };
     }
 }

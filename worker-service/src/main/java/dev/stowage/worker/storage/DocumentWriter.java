@@ -7,6 +7,7 @@ import dev.stowage.worker.analysis.Analysis;
 import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,13 +33,15 @@ public class DocumentWriter {
     }
 
     /** Runs inside the caller's transaction. */
-    public Stored write(Target target, Analysis analysis, byte[] json, boolean jsonLines) {
+    public Stored write(Target target, Analysis analysis, FileContent content, boolean jsonLines) {
         long rows = Copy.in(jdbc, copy, out -> {
             long[] row = {0};
-            if (analysis.perRecord()) {
-                JsonRecords.read(json, jsonLines, record -> writeRow(out, target, row[0]++, record));
-            } else {
-                writeRow(out, target, row[0]++, JsonRecords.readWhole(json));
+            try (InputStream json = content.open()) {
+                if (analysis.perRecord()) {
+                    JsonRecords.read(json, jsonLines, record -> writeRow(out, target, row[0]++, record));
+                } else {
+                    writeRow(out, target, row[0]++, JsonRecords.readWhole(json));
+                }
             }
             return row[0];
         });

@@ -14,6 +14,7 @@ import dev.stowage.worker.analysis.SqlType;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.processing.AnalyzerProperties;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ public class SqlTableWriter {
     }
 
     /** Runs inside the caller's transaction. */
-    public Stored write(Target target, Analysis analysis, byte[] json, boolean jsonLines, int maxDepth) {
+    public Stored write(Target target, Analysis analysis, FileContent content, boolean jsonLines, int maxDepth) {
         String schema = datasets.schemaFor(target.tenant());
         Plan plan = plan(schema, target, analysis.columns());
         if (!plan.ddl.isEmpty() || !plan.catalogAdditions.isEmpty()) {
@@ -89,7 +90,9 @@ public class SqlTableWriter {
                         columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
         RowWriter rows = new RowWriter(target.fileId().toString(), columns, maxDepth);
         long written = Copy.in(jdbc, copy, out -> {
-            JsonRecords.read(json, jsonLines, record -> rows.write(out, record));
+            try (InputStream json = content.open()) {
+                JsonRecords.read(json, jsonLines, record -> rows.write(out, record));
+            }
             return rows.count;
         });
         return new Stored(Storage.SQL, schema + "." + target.dataset(), written, columns);

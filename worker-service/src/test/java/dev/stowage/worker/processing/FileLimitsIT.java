@@ -3,12 +3,14 @@ package dev.stowage.worker.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileMessage;
 import dev.stowage.model.Topology;
 import dev.stowage.testing.Corpora;
 import dev.stowage.testing.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -122,9 +124,15 @@ class FileLimitsIT {
         sql.sql("insert into files (id, job_id, ordinal, name, content_type, size_bytes) values (?, ?, ?, ?, ?, ?)")
                 .params(file, job, ordinal, name, "application/json", bytes.length)
                 .update();
-        sql.sql("insert into file_contents (file_id, bytes) values (?, ?)")
-                .params(file, bytes)
-                .update();
+        for (int chunk = 0; chunk < ContentChunks.count(bytes.length); chunk++) { // as the gateway stores them
+            int from = chunk * ContentChunks.SIZE;
+            sql.sql(ContentChunks.INSERT)
+                    .params(
+                            file,
+                            chunk,
+                            Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ContentChunks.SIZE)))
+                    .update();
+        }
         return file;
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.impl.LongStringHelper;
+import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileMessage;
 import dev.stowage.model.RetryProperties;
 import dev.stowage.model.Topology;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -297,9 +299,15 @@ class FileProcessingIT {
         sql.sql("insert into files (id, job_id, ordinal, name, content_type, size_bytes) values (?, ?, ?, ?, ?, ?)")
                 .params(file, job, ordinal, name, contentType, bytes.length)
                 .update();
-        sql.sql("insert into file_contents (file_id, bytes) values (?, ?)")
-                .params(file, bytes)
-                .update();
+        for (int chunk = 0; chunk < ContentChunks.count(bytes.length); chunk++) { // as the gateway stores them
+            int from = chunk * ContentChunks.SIZE;
+            sql.sql(ContentChunks.INSERT)
+                    .params(
+                            file,
+                            chunk,
+                            Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ContentChunks.SIZE)))
+                    .update();
+        }
         return file;
     }
 

@@ -1,0 +1,128 @@
+package dev.stowage.worker.storage;
+
+import dev.stowage.model.ContentChunks;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A file's original bytes as the worker reads them: once to analyze, once more to store. A file of one chunk is
+ * fetched once and kept (one round trip for both reads); a larger one is streamed from its chunk rows on each
+ * read, one chunk in memory at a time, so a worker's memory does not grow with file size. The stream reads on a
+ * connection of its own: the storing transaction's connection is busy with the COPY that the stream feeds.
+ */
+public final class FileContent {
+
+    private final DataSource dataSource;
+    private final UUID fileId;
+    private final long size;
+    private final byte[] whole;
+
+    private FileContent(DataSource dataSource, UUID fileId, long size, byte[] whole) {
+        this.dataSource = dataSource;
+        this.fileId = fileId;
+        this.size = size;
+        this.whole = whole;
+    }
+
+    /** Call outside any transaction: a one-chunk file is fetched here. */
+    public static FileContent of(JdbcClient sql, DataSource dataSource, UUID fileId, long size) {
+        byte[] whole = null;
+        if (size <= ContentChunks.SIZE) {
+            whole = sql.sql(ContentChunks.SELECT)
+                    .params(fileId, 0)
+                    .query(byte[].class)
+                    .optional()
+                    .orElseThrow(() -> new IllegalStateException("File " + fileId + " has no content"));
+        }
+        return new FileContent(dataSource, fileId, size, whole);
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** A new stream over all the bytes, from the first. */
+    public InputStream open() {
+        return whole != null ? new ByteArrayInputStream(whole) : new Chunks();
+    }
+
+    /** Reads chunk after chunk on demand, on its own connection, given back when the stream is closed. */
+    private final class Chunks extends InputStream {
+        private final int chunks = ContentChunks.count(size);
+        private Connection connection;
+        private PreparedStatement select;
+        private int next;
+        private byte[] current = new byte[0];
+        private int position;
+
+        @Override
+        public int read() throws IOException {
+            return fill() ? current[position++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            if (!fill()) {
+                return -1;
+            }
+            int n = Math.min(length, current.length - position);
+            System.arraycopy(current, position, buffer, offset, n);
+            position += n;
+            return n;
+        }
+
+        private boolean fill() throws IOException {
+            while (position == current.length) {
+                if (next == chunks) {
+                    return false;
+                }
+                current = fetch(next++);
+                position = 0;
+            }
+            return true;
+        }
+
+        private byte[] fetch(int chunk) throws IOException {
+            try {
+                if (connection == null) {
+                    connection = dataSource.getConnection();
+                    select = connection.prepareStatement(ContentChunks.SELECT);
+                }
+                select.setObject(1, fileId);
+                select.setInt(2, chunk);
+                try (ResultSet rs = select.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IOException("File " + fileId + " lacks chunk " + chunk);
+                    }
+                    return rs.getBytes(1);
+                }
+            } catch (SQLException e) {
+                throw new IOException("Reading chunk " + chunk + " of file " + fileId + " failed", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    throw new IOException(e);
+                } finally {
+                    connection = null;
+                }
+            }
+        }
+    }
+}
