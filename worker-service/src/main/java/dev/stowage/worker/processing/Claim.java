@@ -1,5 +1,6 @@
 package dev.stowage.worker.processing;
 
+import dev.stowage.worker.storage.FileContent;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -16,7 +17,7 @@ record Claim(
         int tryInBudget,
         String name,
         String contentType,
-        long sizeBytes,
+        FileContent content,
         String tenant,
         @Nullable String dataset) {
 

@@ -79,11 +79,11 @@ class FileProcessor {
         boolean replayed = DeadLetterHistory.wasDeadLetteredFrom(message, workQueue);
         Optional<Claim> claimed;
         try {
-            claimed = transaction.execute(tx -> states.claim(work.fileId(), work.jobId(), worker.id(), replayed));
+            claimed = states.claim(work.fileId(), work.jobId(), worker.id(), replayed);
         } catch (RuntimeException e) {
             return unrecorded(message, FailureClassifier.classify(e));
         }
-        if (claimed == null || claimed.isEmpty()) {
+        if (claimed.isEmpty()) {
             log.info("File {} already ended or unknown; delivery ignored", work.fileId());
             return Outcome.ACK;
         }
@@ -95,7 +95,7 @@ class FileProcessor {
             if (claim.tryInBudget() > 1 + delays.size()) {
                 return failOrRetry(claim, message, lostAttempts(claim));
             }
-            FileContent content = states.content(claim);
+            FileContent content = claim.content();
             Analysis analysis = metrics.analyze(() -> analyze(content, claim.jsonLines()));
             storage = analysis.storage().name();
             Stored stored = metrics.store(() -> transaction.execute(tx -> store(claim, analysis, content)));
@@ -105,7 +105,7 @@ class FileProcessor {
                 return Outcome.ACK;
             }
             metrics.stored(storage, stored.records(), content.size());
-            log.info(
+            log.debug(
                     "File {} ({}) stored as {} in {}: {} records",
                     claim.fileId(),
                     claim.name(),
@@ -125,7 +125,7 @@ class FileProcessor {
 
     /** The storing transaction; null when another delivery already stored the file. */
     private Stored store(Claim claim, Analysis analysis, FileContent content) {
-        FileStatus status = states.lockForStoring(claim.fileId(), settings.lockTimeout(), settings.statementTimeout());
+        FileStatus status = states.lockForStoring(claim.fileId());
         if (status.ended()) {
             return null; // another delivery stored it (or it failed) while this one analyzed
         }

@@ -1,5 +1,6 @@
 package dev.stowage.worker.processing;
 
+import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileStatus;
 import dev.stowage.worker.storage.FileContent;
 import dev.stowage.worker.storage.Stored;
@@ -20,31 +21,40 @@ class FileStates {
                    finished_at = null, next_attempt_at = null, updated_at = now()
              where id = :file and status <> 'DONE'
             """;
-    /** Attempts still open when a new one starts were cut short: their worker died (or lost its connection). */
-    private static final String LOST = """
-            update attempts set ended_at = now(), outcome = 'LOST',
-                   error = 'The worker stopped before recording an outcome (killed, out of memory, or disconnected).'
-             where file_id = :file and outcome is null
-            """;
-
+    /**
+     * One statement, one round trip: attempts still open were cut short (their worker died or lost its connection)
+     * and become LOST; the file becomes PROCESSING with a new attempt; a file of one chunk comes with its bytes.
+     * Its commit need not wait for the disk: a claim lost in a database crash only means that the redelivered
+     * message claims the file again.
+     */
     private static final String CLAIM = """
-            update files f
-               set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
-              from jobs j
-             where f.id = :file and f.job_id = :job and j.id = f.job_id and f.status not in ('DONE', 'FAILED')
-            returning f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes, j.tenant, j.dataset
+            with no_fsync as (select set_config('synchronous_commit', 'off', true)),
+            lost as (
+                update attempts set ended_at = now(), outcome = 'LOST',
+                       error = 'The worker stopped before recording an outcome (killed, out of memory, or disconnected).'
+                 where file_id = :file and outcome is null),
+            claimed as (
+                update files f
+                   set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
+                  from jobs j
+                 where f.id = :file and f.job_id = :job and j.id = f.job_id and f.status not in ('DONE', 'FAILED')
+                returning f.id, f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes, j.tenant, j.dataset),
+            started as (insert into attempts (file_id, attempt, worker) select id, attempts, :worker from claimed)
+            select c.*,
+                   (select bytes from file_chunks k where k.file_id = c.id and k.chunk = 0 and c.size_bytes <= :chunk)
+                       as content
+              from claimed c, no_fsync
             """;
-    private static final String START_ATTEMPT =
-            "insert into attempts (file_id, attempt, worker) values (:file, :attempt, :worker)";
     /**
      * Waits (up to the lock timeout) rather than skips: the gateway also locks file rows briefly (marking them
      * published), so a locked row does not mean that another delivery is storing the file.
      */
     private static final String LOCK_FILE = "select status from files where id = :file for update";
 
-    private static final String TIMEOUTS =
-            "select set_config('lock_timeout', :lock, true)," + " set_config('statement_timeout', :statement, true)";
     private static final String DONE = """
+            with attempt as (
+                update attempts set ended_at = now(), outcome = 'DONE'
+                 where file_id = :file and attempt = :attempt)
             update files set status = 'DONE', dataset = :dataset, storage = :storage, table_name = :table,
                    records = :records,
                    report = cast(:report as jsonb), error = null, error_class = null, finished_at = now(),
@@ -76,7 +86,6 @@ class FileStates {
 
     /**
      * Starts an attempt, unless the file already ended (a redelivery) or the message does not match the file.
-     * Runs in the caller's transaction.
      *
      * @param replayed the message was dead-lettered before and has been moved back to the work queue
      */
@@ -84,10 +93,11 @@ class FileStates {
         if (replayed) {
             sql.sql(REPLAYED).param("file", fileId).update();
         }
-        sql.sql(LOST).param("file", fileId).update();
-        Optional<Claim> claim = sql.sql(CLAIM)
+        return sql.sql(CLAIM)
                 .param("file", fileId)
                 .param("job", jobId)
+                .param("worker", worker)
+                .param("chunk", ContentChunks.SIZE)
                 .query((rs, n) -> new Claim(
                         fileId,
                         jobId,
@@ -95,29 +105,14 @@ class FileStates {
                         rs.getInt("attempts") - rs.getInt("budget_start"),
                         rs.getString("name"),
                         rs.getString("content_type"),
-                        rs.getLong("size_bytes"),
+                        FileContent.of(dataSource, fileId, rs.getLong("size_bytes"), rs.getBytes("content")),
                         rs.getString("tenant"),
                         rs.getString("dataset")))
                 .optional();
-        claim.ifPresent(c -> sql.sql(START_ATTEMPT)
-                .param("file", fileId)
-                .param("attempt", c.attempt())
-                .param("worker", worker)
-                .update());
-        return claim;
     }
 
-    FileContent content(Claim claim) {
-        return FileContent.of(sql, dataSource, claim.fileId(), claim.sizeBytes());
-    }
-
-    /** In the storing transaction: bounds waits, then locks the file row so that only one delivery stores it. */
-    FileStatus lockForStoring(UUID fileId, Duration lockTimeout, Duration statementTimeout) {
-        sql.sql(TIMEOUTS)
-                .param("lock", lockTimeout.toMillis() + "ms")
-                .param("statement", statementTimeout.toMillis() + "ms")
-                .query()
-                .singleRow();
+    /** In the storing transaction: locks the file row so that only one delivery stores it. */
+    FileStatus lockForStoring(UUID fileId) {
         return FileStatus.valueOf(
                 sql.sql(LOCK_FILE).param("file", fileId).query(String.class).single());
     }
@@ -130,8 +125,8 @@ class FileStates {
                 .param("records", stored.records())
                 .param("report", report)
                 .param("file", claim.fileId())
+                .param("attempt", claim.attempt())
                 .update();
-        endAttempt(claim, "DONE", null);
     }
 
     void retrying(Claim claim, Failure failure, Duration delay) {

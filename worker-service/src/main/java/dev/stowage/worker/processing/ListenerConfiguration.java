@@ -32,20 +32,24 @@ class ListenerConfiguration {
     }
 
     /**
-     * Each consumer may hold two connections at once: the storing transaction's, and the one that streams a large
-     * file's chunks into its COPY. Hikari's default pool of 10 fits 4 consumers; a higher concurrency gets the pool
-     * it needs unless a larger one is configured.
+     * The worker's database connections: every one bounds its lock waits and statements
+     * ({@code STOWAGE_WORKER_LOCK_TIMEOUT}, {@code STOWAGE_WORKER_STATEMENT_TIMEOUT}; a timeout is a transient
+     * failure), set once per connection rather than per transaction. And each consumer may hold two at once: the
+     * storing transaction's, and the one that streams a large file's chunks into its COPY; Hikari's default pool of
+     * 10 fits 4 consumers, a higher concurrency gets the pool it needs unless a larger one is configured.
      */
     @Bean
-    static BeanPostProcessor poolFitsConsumers(Environment environment) {
-        int concurrency = Binder.get(environment)
-                .bind("stowage.worker.concurrency", Integer.class)
-                .orElse(4);
+    static BeanPostProcessor workerConnections(Environment environment) {
+        WorkerSettings settings = Binder.get(environment).bindOrCreate("stowage.worker", WorkerSettings.class);
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {
                 if (bean instanceof HikariDataSource pool) {
-                    pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), 2 * concurrency + 2));
+                    pool.setConnectionInitSql("set lock_timeout = %d; set statement_timeout = %d"
+                            .formatted(
+                                    settings.lockTimeout().toMillis(),
+                                    settings.statementTimeout().toMillis()));
+                    pool.setMaximumPoolSize(Math.max(pool.getMaximumPoolSize(), 2 * settings.concurrency() + 2));
                 }
                 return bean;
             }

@@ -10,11 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * A file's original bytes as the worker reads them: once to analyze, once more to store. A file of one chunk is
- * fetched once and kept (one round trip for both reads); a larger one is streamed from its chunk rows on each
+ * A file's original bytes as the worker reads them: once to analyze, once more to store. A file of one chunk
+ * comes with its claim and is kept (no round trip of its own); a larger one is streamed from its chunk rows on each
  * read, one chunk in memory at a time, so a worker's memory does not grow with file size. The stream reads on a
  * connection of its own: the storing transaction's connection is busy with the COPY that the stream feeds.
  */
@@ -32,16 +31,8 @@ public final class FileContent {
         this.whole = whole;
     }
 
-    /** Call outside any transaction: a one-chunk file is fetched here. */
-    public static FileContent of(JdbcClient sql, DataSource dataSource, UUID fileId, long size) {
-        byte[] whole = null;
-        if (size <= ContentChunks.SIZE) {
-            whole = sql.sql(ContentChunks.SELECT)
-                    .params(fileId, 0)
-                    .query(byte[].class)
-                    .optional()
-                    .orElseThrow(() -> new IllegalStateException("File " + fileId + " has no content"));
-        }
+    /** @param whole the bytes, when the file is one chunk and they were read with its claim; else null */
+    public static FileContent of(DataSource dataSource, UUID fileId, long size, byte[] whole) {
         return new FileContent(dataSource, fileId, size, whole);
     }
 

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -54,6 +55,14 @@ public class SqlTableWriter {
     private final DatasetsProperties datasets;
     private final int maxColumns;
 
+    /** What this worker knows of the tables it wrote to lately (see {@link #known}), by schema.table. */
+    private final Map<String, Known> known = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
+            return size() > 1000;
+        }
+    });
+
     SqlTableWriter(JdbcTemplate jdbc, DatasetsProperties datasets, AnalyzerProperties analyzer) {
         this.jdbc = jdbc;
         this.datasets = datasets;
@@ -63,7 +72,24 @@ public class SqlTableWriter {
     /** Runs inside the caller's transaction. */
     public Stored write(Target target, Analysis analysis, FileContent content, boolean jsonLines, int maxDepth) {
         String schema = datasets.schemaFor(target.tenant());
-        Plan plan = plan(schema, target, analysis.columns());
+        String key = schema + "." + target.dataset();
+        try {
+            return write(schema, key, target, analysis, content, jsonLines, maxDepth);
+        } catch (RuntimeException e) {
+            known.remove(key); // whatever went wrong, the next file reads the table afresh
+            throw e;
+        }
+    }
+
+    private Stored write(
+            String schema,
+            String key,
+            Target target,
+            Analysis analysis,
+            FileContent content,
+            boolean jsonLines,
+            int maxDepth) {
+        Plan plan = plan(schema, target, analysis.columns(), known(schema, target, key));
         if (!plan.ddl.isEmpty() || !plan.catalogAdditions.isEmpty()) {
             if (plan.newSchema) {
                 // A tenant's first table: its schema, made once under a lock of its own so that workers creating
@@ -72,7 +98,9 @@ public class SqlTableWriter {
                 jdbc.execute("create schema if not exists " + quote(schema));
             }
             jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema + "." + target.dataset());
-            plan = plan(schema, target, analysis.columns()); // another worker may have changed it while we waited
+            // Read afresh: another worker may have changed the table while we waited, or what we knew was old.
+            plan = plan(schema, target, analysis.columns(), read(schema, target));
+            known.remove(key); // the DDL below is not committed yet
             plan.ddl.forEach(jdbc::execute);
             for (Column added : plan.catalogAdditions) {
                 jdbc.update(
@@ -101,13 +129,37 @@ public class SqlTableWriter {
     /** The columns this file writes to, and the DDL and catalog rows needed first. */
     private record Plan(List<Column> columns, List<String> ddl, List<Column> catalogAdditions, boolean newSchema) {}
 
-    private Plan plan(String schema, Target target, List<Column> proposed) {
+    /** A table's columns and its dataset's catalog, as last read. */
+    private record Known(Map<String, SqlType> columns, Map<List<String>, String> catalog) {}
+
+    private Known read(String schema, Target target) {
+        return new Known(columnsOf(schema, target.dataset()), catalog(target));
+    }
+
+    /**
+     * What we knew of the table from an earlier file, else read now. Knowing saves two catalog queries per file.
+     * It is safe to be out of date: other workers only ever add columns, widen types and add catalog rows, and a
+     * plan made on old knowledge of any of these needs DDL or catalog rows, for which it is made again afresh under
+     * the table's lock.
+     */
+    private Known known(String schema, Target target, String key) {
+        Known table = known.get(key);
+        if (table == null) {
+            table = read(schema, target);
+            if (!table.columns().isEmpty()) {
+                known.put(key, table);
+            }
+        }
+        return table;
+    }
+
+    private Plan plan(String schema, Target target, List<Column> proposed, Known state) {
         String table = Identifiers.qualified(schema, target.dataset());
-        Map<String, SqlType> existing = columnsOf(schema, target.dataset());
+        Map<String, SqlType> existing = state.columns();
         int userColumns = (int) existing.keySet().stream()
                 .filter(name -> !StructureAnalyzer.SYSTEM_COLUMNS.contains(name))
                 .count();
-        Map<List<String>, String> catalog = catalog(target);
+        Map<List<String>, String> catalog = state.catalog();
         Set<String> taken = new HashSet<>(existing.keySet());
         taken.addAll(StructureAnalyzer.SYSTEM_COLUMNS);
         taken.addAll(catalog.values());
