@@ -1,6 +1,7 @@
 package dev.stowage.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.stowage.testing.Corpora;
 import dev.stowage.testing.Multipart;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -78,9 +80,12 @@ class UploadApiIT {
         assertThat(job.get("files").get(0).get("name").asString()).isEqualTo("cars.json");
         assertThat(job.get("files").get(0).get("sizeBytes").asLong()).isEqualTo(cars.length);
 
-        assertThat(services.messageCount(services.topology().workQueue())).isEqualTo(queuedBefore + 2);
-        assertThat(count("select count(*) from files where job_id = '" + jobId + "' and published_at is not null"))
-                .isEqualTo(2);
+        // The messages are published right after the answer, and the files marked published once confirmed.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(services.messageCount(services.topology().workQueue())).isEqualTo(queuedBefore + 2);
+            assertThat(count("select count(*) from files where job_id = '" + jobId + "' and published_at is not null"))
+                    .isEqualTo(2);
+        });
 
         JsonNode read = api.get("/api/v1/jobs/" + jobId).json();
         assertThat(read.get("progress").get("queued").asInt()).isEqualTo(2);

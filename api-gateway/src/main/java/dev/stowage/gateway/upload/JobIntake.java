@@ -23,9 +23,9 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Accepts a job: job row, file rows and bytes in one transaction, then one confirmed message per file. Accepted
- * means durable: if the broker does not confirm, the files stay unpublished in the outbox and
- * {@link OutboxReconciler} publishes them once it is back.
+ * Accepts a job: job row, file rows and bytes in one transaction; then one confirmed message per file, sent in the
+ * background ({@link WorkOutbox#publishSoon}). Accepted means durable: until the broker confirms, the files stay
+ * unpublished in the outbox and {@link OutboxReconciler} publishes any that the hand-over does not.
  */
 @Service
 class JobIntake {
@@ -77,7 +77,7 @@ class JobIntake {
             jdbc.batchUpdate(INSERT_FILE, fileRows);
             insertChunks(files, fileIds);
         });
-        outbox.publish(messages);
+        outbox.publishSoon(messages);
         uploads.increment();
         filesAccepted.increment(files.size());
         bytesAccepted.increment(files.stream().mapToLong(IncomingFile::size).sum());
