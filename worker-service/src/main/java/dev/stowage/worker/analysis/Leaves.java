@@ -1,14 +1,21 @@
 package dev.stowage.worker.analysis;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Walks a record's leaves: nested objects are descended into down to {@code maxDepth} levels; everything else
+ * Walks records' leaves: nested objects are descended into down to {@code maxDepth} levels; everything else
  * (scalars, nulls, arrays, empty objects, objects deeper than that) is a leaf at its key path. The analyzer and
  * the writer walk records the same way, so a path means the same thing to both.
+ *
+ * <p>One walker serves all the records of a file and hands out the same path list for the same path every time,
+ * instead of two new lists per leaf: records of a collection repeat their keys, and this is the innermost loop of
+ * both passes over a file. Only the first {@link #MAX_REMEMBERED} paths are remembered, so a file of ever new keys
+ * costs no more memory than before.
  */
 public final class Leaves {
 
@@ -17,23 +24,48 @@ public final class Leaves {
         void leaf(List<String> path, JsonNode value);
     }
 
-    private Leaves() {}
+    static final int MAX_REMEMBERED = 10_000;
 
-    public static void walk(JsonNode record, int maxDepth, Visitor visitor) {
-        walk(record, List.of(), 1, maxDepth, visitor);
+    private final int maxDepth;
+    /** Child paths by parent path (by identity: parents are themselves remembered) and key. */
+    private final Map<List<String>, Map<String, List<String>>> children = new IdentityHashMap<>();
+
+    private int remembered;
+
+    public Leaves(int maxDepth) {
+        this.maxDepth = maxDepth;
     }
 
-    private static void walk(JsonNode object, List<String> prefix, int depth, int maxDepth, Visitor visitor) {
+    public void walk(JsonNode record, Visitor visitor) {
+        walk(record, List.of(), 1, visitor);
+    }
+
+    private void walk(JsonNode object, List<String> prefix, int depth, Visitor visitor) {
         for (Map.Entry<String, JsonNode> field : object.properties()) {
-            List<String> path = new ArrayList<>(prefix.size() + 1);
-            path.addAll(prefix);
-            path.add(field.getKey());
+            List<String> path = path(prefix, field.getKey());
             JsonNode value = field.getValue();
             if (value.isObject() && !value.isEmpty() && depth < maxDepth) {
-                walk(value, List.copyOf(path), depth + 1, maxDepth, visitor);
+                walk(value, path, depth + 1, visitor);
             } else {
-                visitor.leaf(List.copyOf(path), value);
+                visitor.leaf(path, value);
             }
         }
+    }
+
+    private List<String> path(List<String> prefix, String key) {
+        Map<String, List<String>> known = children.get(prefix);
+        List<String> path = known == null ? null : known.get(key);
+        if (path != null) {
+            return path;
+        }
+        List<String> built = new ArrayList<>(prefix.size() + 1);
+        built.addAll(prefix);
+        built.add(key);
+        path = List.copyOf(built);
+        if (remembered < MAX_REMEMBERED) {
+            children.computeIfAbsent(prefix, p -> new HashMap<>()).put(key, path);
+            remembered++;
+        }
+        return path;
     }
 }

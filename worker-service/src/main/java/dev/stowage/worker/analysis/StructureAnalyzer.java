@@ -59,6 +59,7 @@ public final class StructureAnalyzer {
         private int depth;
         private boolean tooManyPaths;
         private JsonNode first;
+        private final Leaves leaves = new Leaves(settings.maxDepth());
 
         void add(JsonNode record) {
             records++;
@@ -68,7 +69,7 @@ public final class StructureAnalyzer {
                 nonObjects++;
                 return;
             }
-            Leaves.walk(record, settings.maxDepth(), (path, value) -> {
+            leaves.walk(record, (path, value) -> {
                 PathStats stats = paths.get(path);
                 if (stats == null) {
                     if (paths.size() >= settings.maxPaths()) {

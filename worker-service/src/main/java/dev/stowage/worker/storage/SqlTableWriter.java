@@ -243,13 +243,13 @@ public class SqlTableWriter {
         private final String fileId;
         private final List<Column> columns;
         private final Map<List<String>, Integer> index = new HashMap<>();
-        private final int maxDepth;
+        private final Leaves leaves;
         long count;
 
         RowWriter(String fileId, List<Column> columns, int maxDepth) {
             this.fileId = fileId;
             this.columns = columns;
-            this.maxDepth = maxDepth;
+            this.leaves = new Leaves(maxDepth);
             for (int i = 0; i < columns.size(); i++) {
                 index.put(columns.get(i).path(), i);
             }
@@ -258,7 +258,7 @@ public class SqlTableWriter {
         void write(Writer out, JsonNode record) {
             JsonNode[] values = new JsonNode[columns.size()];
             ObjectNode[] extra = {null};
-            Leaves.walk(record, maxDepth, (path, value) -> {
+            leaves.walk(record, (path, value) -> {
                 Integer i = index.get(path);
                 if (i != null && columns.get(i).type().holds(value)) {
                     values[i] = value;
@@ -273,10 +273,13 @@ public class SqlTableWriter {
                 out.write(fileId);
                 out.write('\t');
                 out.write(Long.toString(count++));
-                List<String> absent = new ArrayList<>();
+                List<String> absent = null;
                 for (int i = 0; i < values.length; i++) {
                     out.write('\t');
                     if (values[i] == null) {
+                        if (absent == null) {
+                            absent = new ArrayList<>();
+                        }
                         absent.add(columns.get(i).name());
                         out.write(CopyText.NULL);
                     } else {
@@ -290,7 +293,7 @@ public class SqlTableWriter {
                     CopyText.field(out, extra[0].toString());
                 }
                 out.write('\t');
-                out.write(absent.isEmpty() ? CopyText.NULL : "{" + String.join(",", absent) + "}");
+                out.write(absent == null ? CopyText.NULL : "{" + String.join(",", absent) + "}");
                 out.write('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
