@@ -5,6 +5,8 @@
 #   deploy/local/run.sh --no-build   start the jars already built
 #   deploy/local/stop.sh             stop them again
 # Any STOWAGE_*, SPRING_* variable set in the environment is passed on (see the README's configuration table).
+# GATEWAY_JAVA_OPTS and WORKER_JAVA_OPTS are added to the gateway's and each worker's java command line
+# (e.g. WORKER_JAVA_OPTS=-Xmx256m deploy/local/run.sh --no-build, as bench/run.sh does for its 200 MB file).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -24,8 +26,9 @@ WORKERS=${WORKERS:-2}
 export SERVER_ADDRESS=${SERVER_ADDRESS:-127.0.0.1}
 export STOWAGE_API_KEYS=${STOWAGE_API_KEYS:-local-admin-key=default:ADMIN,local-user-key=default:USER}
 
-start() { # name jar port
-  SERVER_PORT=$3 nohup java -jar "$2" >"$run_dir/$1.log" 2>&1 &
+start() { # name jar port java-options (split on spaces)
+  # shellcheck disable=SC2086
+  SERVER_PORT=$3 nohup java $4 -jar "$2" >"$run_dir/$1.log" 2>&1 &
   echo $! >"$run_dir/$1.pid"
 }
 wait_healthy() { # name port
@@ -40,10 +43,10 @@ wait_healthy() { # name port
 }
 
 # The gateway first: it migrates the database schema that the workers then use.
-start gateway api-gateway/target/api-gateway.jar "$GATEWAY_PORT"
+start gateway api-gateway/target/api-gateway.jar "$GATEWAY_PORT" "${GATEWAY_JAVA_OPTS:-}"
 wait_healthy gateway "$GATEWAY_PORT"
 for n in $(seq 1 "$WORKERS"); do
-  start "worker-$n" worker-service/target/worker-service.jar $((8080 + n))
+  start "worker-$n" worker-service/target/worker-service.jar $((8080 + n)) "${WORKER_JAVA_OPTS:-}"
 done
 for n in $(seq 1 "$WORKERS"); do
   wait_healthy "worker-$n" $((8080 + n))
