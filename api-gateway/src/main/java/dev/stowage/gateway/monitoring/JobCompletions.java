@@ -10,6 +10,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code stowage_job_duration_seconds{outcome}}: from upload to the last file's end, recorded once per job when it
@@ -21,26 +22,35 @@ class JobCompletions {
 
     private static final Logger log = LoggerFactory.getLogger(JobCompletions.class);
 
-    /** Jobs older than this that never ended are left to the stuck-file re-driver, not scanned forever. */
+    /**
+     * Newly ended jobs, each marked in the same statement so that it is counted once. Pending jobs are taken a
+     * bounded batch at a time (newest day only: jobs that never end are the re-driver's business) and each is
+     * looked at through its own files (index on job and status), so the cost follows the pending jobs, not the
+     * whole files table.
+     */
     private static final String ENDED = """
             update jobs j set completion_recorded_at = now()
-              from (select f.job_id, max(f.finished_at) as finished_at,
-                           bool_and(f.status = 'DONE') as all_done, bool_or(f.status = 'DONE') as any_done
-                      from files f
-                     where f.job_id in (select id from jobs where completion_recorded_at is null
-                                          and created_at > now() - interval '1 day' order by created_at limit 5000)
-                     group by f.job_id
-                    having bool_and(f.status in ('DONE', 'FAILED'))) ended
-             where j.id = ended.job_id and j.completion_recorded_at is null
+              from (select p.id, ended.finished_at, ended.all_done, ended.any_done
+                      from (select id from jobs where completion_recorded_at is null
+                               and created_at > now() - interval '1 day' order by created_at limit 500) p
+                     cross join lateral (
+                            select max(f.finished_at) as finished_at, bool_and(f.status = 'DONE') as all_done,
+                                   bool_or(f.status = 'DONE') as any_done,
+                                   bool_and(f.status in ('DONE', 'FAILED')) as all_ended
+                              from files f where f.job_id = p.id) ended
+                     where ended.all_ended) ended
+             where j.id = ended.id and j.completion_recorded_at is null
             returning extract(epoch from ended.finished_at - j.created_at) as seconds, ended.all_done, ended.any_done
             """;
 
     private final JdbcClient sql;
+    private final TransactionTemplate transaction;
     private final TaskScheduler scheduler;
     private final MeterRegistry meters;
 
-    JobCompletions(JdbcClient sql, TaskScheduler scheduler, MeterRegistry meters) {
+    JobCompletions(JdbcClient sql, TransactionTemplate transaction, TaskScheduler scheduler, MeterRegistry meters) {
         this.sql = sql;
+        this.transaction = transaction;
         this.scheduler = scheduler;
         this.meters = meters;
         for (String outcome : new String[] {"DONE", "PARTIALLY_FAILED", "FAILED"}) {

@@ -18,6 +18,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * {@code stowage_queue_messages} and {@code stowage_queue_consumers} per queue (from the broker), and
@@ -39,13 +40,21 @@ class QueueMetrics {
 
     private final AmqpAdmin broker;
     private final JdbcClient sql;
+    private final TransactionTemplate transaction;
     private final TaskScheduler scheduler;
     private final Map<String, String> roleOfQueue = new LinkedHashMap<>();
     private final Map<String, Double> values = new ConcurrentHashMap<>();
 
-    QueueMetrics(AmqpAdmin broker, JdbcClient sql, TaskScheduler scheduler, Topology topology, MeterRegistry meters) {
+    QueueMetrics(
+            AmqpAdmin broker,
+            JdbcClient sql,
+            TransactionTemplate transaction,
+            TaskScheduler scheduler,
+            Topology topology,
+            MeterRegistry meters) {
         this.broker = broker;
         this.sql = sql;
+        this.transaction = transaction;
         this.scheduler = scheduler;
         roleOfQueue.put(topology.workQueue(), "work");
         topology.retryDelays().forEach(delay -> roleOfQueue.put(topology.retryQueue(delay), "retry"));
@@ -91,6 +100,17 @@ class QueueMetrics {
         statusOfRole.forEach((role, status) -> values.put("age:" + role, oldest(status)));
     }
 
+    /**
+     * For the monitoring queries, which run every few seconds whatever the load: use the indexes they were written
+     * for even when the planner's statistics are stale (a database without autovacuum, or a table that just grew
+     * from nothing), and never run long. In the caller's transaction.
+     */
+    static void preferIndexes(JdbcClient sql) {
+        sql.sql("select set_config('enable_seqscan', 'off', true), set_config('statement_timeout', '10s', true)")
+                .query()
+                .singleRow();
+    }
+
     private Optional<QueueInformation> queueInfo(String queue) {
         try {
             return Optional.ofNullable(broker.getQueueInfo(queue));
@@ -102,7 +122,13 @@ class QueueMetrics {
 
     private double oldest(String status) {
         try {
-            return sql.sql(OLDEST).param("status", status).query(Double.class).single();
+            return transaction.execute(tx -> {
+                preferIndexes(sql);
+                return sql.sql(OLDEST)
+                        .param("status", status)
+                        .query(Double.class)
+                        .single();
+            });
         } catch (RuntimeException e) {
             log.debug("Backlog age not readable: {}", e.toString());
             return Double.NaN;
