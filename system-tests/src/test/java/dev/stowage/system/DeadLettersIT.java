@@ -37,14 +37,16 @@ class DeadLettersIT {
     @Test
     @Order(1)
     void invalidJsonIsListedWithItsReasonAndFiltersWork() throws Exception {
-        String jobId = upload(new Multipart()
-                .file(
-                        "files",
-                        "broken.json",
-                        "application/json",
-                        Corpora.bytes("jsontestsuite/n_array_extra_comma.json"))
-                .file("files", "fine.json", "application/json", utf8("[{\"a\":1}]")));
-        JsonNode job = awaitJobEnded(jobId);
+        String jobId = Jobs.upload(
+                api,
+                new Multipart()
+                        .file(
+                                "files",
+                                "broken.json",
+                                "application/json",
+                                Corpora.bytes("jsontestsuite/n_array_extra_comma.json"))
+                        .file("files", "fine.json", "application/json", utf8("[{\"a\":1}]")));
+        JsonNode job = Jobs.awaitEnded(api, jobId);
         assertThat(job.get("status").asString()).isEqualTo("PARTIALLY_FAILED");
         String brokenId = job.get("files").get(0).get("fileId").asString();
 
@@ -97,7 +99,7 @@ class DeadLettersIT {
         assertThat(replay.get("replayed").asInt()).isEqualTo(1);
         assertThat(replay.get("removedFromQueue").asInt()).isEqualTo(1);
 
-        JsonNode done = awaitJobEnded(jobId);
+        JsonNode done = Jobs.awaitEnded(api, jobId);
         assertThat(done.get("status").asString()).isEqualTo("DONE");
         assertThat(done.get("files").get(0).get("attempts").asInt()).isEqualTo(5);
         assertThat(rows("replayed", fileId)).isEqualTo(3);
@@ -106,10 +108,12 @@ class DeadLettersIT {
     @Test
     @Order(1)
     void replayAllOfAJobGivesEachFileAFreshBudget() {
-        String jobId = upload(new Multipart()
-                .file("files", "x.json", "application/json", utf8("{\"a\":"))
-                .file("files", "y.json", "application/json", utf8("[1,]")));
-        assertThat(awaitJobEnded(jobId).get("status").asString()).isEqualTo("FAILED");
+        String jobId = Jobs.upload(
+                api,
+                new Multipart()
+                        .file("files", "x.json", "application/json", utf8("{\"a\":"))
+                        .file("files", "y.json", "application/json", utf8("[1,]")));
+        assertThat(Jobs.awaitEnded(api, jobId).get("status").asString()).isEqualTo("FAILED");
 
         JsonNode replay = api.post("/api/v1/admin/dead-letters/replay?jobId=" + jobId, "application/json", new byte[0])
                 .json();
@@ -150,18 +154,22 @@ class DeadLettersIT {
      * uploaded into it, until that file has used all its tries; returns the second file's job.
      */
     private static String failOnLock(String dataset) throws Exception {
-        String first = upload(new Multipart()
-                .field("dataset", dataset)
-                .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
-        assertThat(awaitJobEnded(first).get("status").asString()).isEqualTo("DONE");
+        String first = Jobs.upload(
+                api,
+                new Multipart()
+                        .field("dataset", dataset)
+                        .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
+        assertThat(Jobs.awaitEnded(api, first).get("status").asString()).isEqualTo("DONE");
         try (Connection locker = services.database()) {
             locker.setAutoCommit(false);
             locker.createStatement()
                     .execute("lock table " + services.datasetsSchema + "." + dataset + " in access exclusive mode");
-            String jobId = upload(new Multipart()
-                    .field("dataset", dataset)
-                    .file("files", "b.json", "application/json", utf8("[{\"v\":2},{\"v\":3},{\"v\":4}]")));
-            assertThat(awaitJobEnded(jobId).get("status").asString()).isEqualTo("FAILED");
+            String jobId = Jobs.upload(
+                    api,
+                    new Multipart()
+                            .field("dataset", dataset)
+                            .file("files", "b.json", "application/json", utf8("[{\"v\":2},{\"v\":3},{\"v\":4}]")));
+            assertThat(Jobs.awaitEnded(api, jobId).get("status").asString()).isEqualTo("FAILED");
             locker.rollback();
             return jobId;
         }
@@ -174,23 +182,6 @@ class DeadLettersIT {
                 .get(0)
                 .get("fileId")
                 .asString();
-    }
-
-    private static String upload(Multipart multipart) {
-        StowageClient.Answer answer = api.upload(multipart);
-        assertThat(answer.status()).isEqualTo(202);
-        return answer.json().get("jobId").asString();
-    }
-
-    private static JsonNode awaitJobEnded(String jobId) {
-        JsonNode[] job = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    job[0] = api.get("/api/v1/jobs/" + jobId).json();
-                    return !job[0].get("finishedAt").isNull();
-                });
-        return job[0];
     }
 
     private static long rows(String table, String fileId) throws Exception {

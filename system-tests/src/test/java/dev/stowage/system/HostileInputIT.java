@@ -1,7 +1,6 @@
 package dev.stowage.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.stowage.testing.Multipart;
 import dev.stowage.testing.StowageClient;
@@ -51,7 +50,7 @@ class HostileInputIT {
         }
         StowageClient.Answer answer = api.upload(upload);
         assertThat(answer.status()).isEqualTo(202);
-        JsonNode job = awaitEnded(answer.json().get("jobId").asString(), Duration.ofMinutes(3));
+        JsonNode job = Jobs.awaitEnded(api, answer.json().get("jobId").asString(), Duration.ofMinutes(3));
         assertThat(job.get("status").asString()).isEqualTo("DONE");
         assertThat(job.get("progress").get("done").asInt()).isEqualTo(1000);
 
@@ -79,7 +78,8 @@ class HostileInputIT {
                                 () -> stream(head, repeated(utf8("1,"), size), tail)))));
 
         // Meanwhile an ordinary upload is accepted and stored.
-        JsonNode small = awaitEnded(
+        JsonNode small = Jobs.awaitEnded(
+                api,
                 api.post("/api/v1/jobs?name=small.json", "application/json", utf8("[{\"a\":1}]"))
                         .json()
                         .get("jobId")
@@ -121,7 +121,7 @@ class HostileInputIT {
                 .file("files", "neighbour.json", "application/json", utf8("[{\"fine\":1},{\"fine\":2}]"));
         StowageClient.Answer answer = api.upload(upload);
         assertThat(answer.status()).isEqualTo(202);
-        JsonNode job = awaitEnded(answer.json().get("jobId").asString(), Duration.ofMinutes(2));
+        JsonNode job = Jobs.awaitEnded(api, answer.json().get("jobId").asString(), Duration.ofMinutes(2));
         assertThat(job.get("status").asString()).isEqualTo("PARTIALLY_FAILED");
         JsonNode files = job.get("files");
 
@@ -147,15 +147,6 @@ class HostileInputIT {
         assertThat(api.get("/api/v1/jobs?size=1").status())
                 .as("the jobs table is still there")
                 .isEqualTo(200);
-    }
-
-    private JsonNode awaitEnded(String jobId, Duration atMost) {
-        JsonNode[] job = new JsonNode[1];
-        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> {
-            job[0] = api.get("/api/v1/jobs/" + jobId).json();
-            return !job[0].get("finishedAt").isNull();
-        });
-        return job[0];
     }
 
     /** {@code unit} repeated until {@code size} bytes, generated as it is read: never held in memory. */

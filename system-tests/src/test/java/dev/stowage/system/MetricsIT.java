@@ -66,8 +66,8 @@ class MetricsIT {
             upload.file("files", i + ".json", "application/json", utf8("[{\"n\":" + i + "}]"));
         }
         upload.file("files", "bad.json", "application/json", Corpora.bytes("jsontestsuite/n_array_extra_comma.json"));
-        String jobId = upload(upload);
-        assertThat(awaitEnded(jobId).get("status").asString()).isEqualTo("PARTIALLY_FAILED");
+        String jobId = Jobs.upload(api, upload);
+        assertThat(Jobs.awaitEnded(api, jobId).get("status").asString()).isEqualTo("PARTIALLY_FAILED");
         retryOnce();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
@@ -119,17 +119,21 @@ class MetricsIT {
     }
 
     private static void retryOnce() throws Exception {
-        String first = upload(new Multipart()
-                .field("dataset", "retried")
-                .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
-        assertThat(awaitEnded(first).get("status").asString()).isEqualTo("DONE");
+        String first = Jobs.upload(
+                api,
+                new Multipart()
+                        .field("dataset", "retried")
+                        .file("files", "a.json", "application/json", utf8("[{\"v\":1}]")));
+        assertThat(Jobs.awaitEnded(api, first).get("status").asString()).isEqualTo("DONE");
         try (Connection locker = services.database()) {
             locker.setAutoCommit(false);
             locker.createStatement()
                     .execute("lock table " + services.datasetsSchema + ".retried in access exclusive mode");
-            String jobId = upload(new Multipart()
-                    .field("dataset", "retried")
-                    .file("files", "b.json", "application/json", utf8("[{\"v\":2}]")));
+            String jobId = Jobs.upload(
+                    api,
+                    new Multipart()
+                            .field("dataset", "retried")
+                            .file("files", "b.json", "application/json", utf8("[{\"v\":2}]")));
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> api.get("/api/v1/jobs/" + jobId)
                                             .json()
@@ -142,7 +146,7 @@ class MetricsIT {
                                             + " where f.job_id = '" + jobId + "' and a.outcome = 'RETRY'")
                                     > 0);
             locker.rollback();
-            assertThat(awaitEnded(jobId).get("status").asString()).isEqualTo("DONE");
+            assertThat(Jobs.awaitEnded(api, jobId).get("status").asString()).isEqualTo("DONE");
         }
     }
 
@@ -204,23 +208,6 @@ class MetricsIT {
                 HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(uri.toString()).isEqualTo(200);
         return response.body();
-    }
-
-    private static String upload(Multipart multipart) {
-        StowageClient.Answer answer = api.upload(multipart);
-        assertThat(answer.status()).isEqualTo(202);
-        return answer.json().get("jobId").asString();
-    }
-
-    private static JsonNode awaitEnded(String jobId) {
-        JsonNode[] job = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    job[0] = api.get("/api/v1/jobs/" + jobId).json();
-                    return !job[0].get("finishedAt").isNull();
-                });
-        return job[0];
     }
 
     private static byte[] utf8(String text) {

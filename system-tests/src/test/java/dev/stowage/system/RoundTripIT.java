@@ -237,19 +237,10 @@ class RoundTripIT {
         Multipart upload = new Multipart();
         paths.forEach(path ->
                 upload.file("files", path.substring(path.indexOf('/') + 1), "application/json", Corpora.bytes(path)));
-        StowageClient.Answer accepted = api.upload(upload);
-        assertThat(accepted.status()).isEqualTo(202);
-        String jobId = accepted.json().get("jobId").asString();
-        JsonNode[] job = new JsonNode[1];
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    job[0] = api.get("/api/v1/jobs/" + jobId).json();
-                    return !job[0].get("finishedAt").isNull();
-                });
+        JsonNode job = Jobs.awaitEnded(api, Jobs.upload(api, upload), Duration.ofMinutes(3));
         Map<String, JsonNode> byName = new HashMap<>();
         for (int i = 0; i < paths.size(); i++) {
-            byName.put(paths.get(i), job[0].get("files").get(i));
+            byName.put(paths.get(i), job.get("files").get(i));
         }
         return byName;
     }

@@ -1,13 +1,11 @@
 package dev.stowage.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.stowage.testing.Corpora;
 import dev.stowage.testing.Multipart;
 import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.TestServices;
-import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -35,8 +33,8 @@ class TenantsIT {
     void sameDatasetNameIsTwoTablesAndEachTenantSeesOnlyItsOwn() throws Exception {
         byte[] cars = Corpora.bytes("vega/cars.json");
         byte[] gapminder = Corpora.bytes("vega/gapminder.json");
-        JsonNode ourJob = awaitEnded(ours, upload(ours, "cars.json", cars, "fleet"));
-        JsonNode theirJob = awaitEnded(theirs, upload(theirs, "gapminder.json", gapminder, "fleet"));
+        JsonNode ourJob = Jobs.awaitEnded(ours, upload(ours, "cars.json", cars, "fleet"));
+        JsonNode theirJob = Jobs.awaitEnded(theirs, upload(theirs, "gapminder.json", gapminder, "fleet"));
         assertThat(ourJob.get("status").asString()).isEqualTo("DONE");
         assertThat(theirJob.get("status").asString()).isEqualTo("DONE");
 
@@ -73,7 +71,7 @@ class TenantsIT {
     @Test
     void deadLettersBelongToTheirTenant() {
         byte[] broken = Corpora.bytes("jsontestsuite/n_object_missing_value.json");
-        JsonNode theirJob = awaitEnded(theirs, upload(theirs, "broken.json", broken, null));
+        JsonNode theirJob = Jobs.awaitEnded(theirs, upload(theirs, "broken.json", broken, null));
         assertThat(theirJob.get("status").asString()).isEqualTo("FAILED");
         String fileId = theirJob.get("files").get(0).get("fileId").asString();
 
@@ -100,19 +98,6 @@ class TenantsIT {
         if (dataset != null) {
             upload.field("dataset", dataset);
         }
-        StowageClient.Answer answer = client.upload(upload);
-        assertThat(answer.status()).isEqualTo(202);
-        return answer.json().get("jobId").asString();
-    }
-
-    private static JsonNode awaitEnded(StowageClient client, String jobId) {
-        JsonNode[] job = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    job[0] = client.get("/api/v1/jobs/" + jobId).json();
-                    return !job[0].get("finishedAt").isNull();
-                });
-        return job[0];
+        return Jobs.upload(client, upload);
     }
 }

@@ -1,22 +1,18 @@
 package dev.stowage.worker.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.stowage.model.ContentChunks;
-import dev.stowage.model.FileMessage;
 import dev.stowage.model.Topology;
 import dev.stowage.testing.Corpora;
 import dev.stowage.testing.TestServices;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,24 +54,40 @@ class FileLimitsIT {
     @Autowired
     Topology topology;
 
+    GatewayStandIn gateway;
+
+    @BeforeEach
+    void standIn() {
+        gateway = new GatewayStandIn(sql, rabbit, topology);
+    }
+
     @Test
     void filesBreakingALimitFailAtOnceWhileTheirNeighbourIsStored() {
         String wide = IntStream.range(0, 101)
                 .mapToObj(i -> "\"k%d\":%d".formatted(i, i))
                 .collect(Collectors.joining(",", "[{", "}]"));
         UUID job = UUID.randomUUID();
-        sql.sql("insert into jobs (id, tenant, dataset, total) values (?, 'default', null, 3)")
-                .param(job)
-                .update();
-        UUID tooManyKeys = insertFile(job, 0, "wide.json", wide.getBytes(StandardCharsets.UTF_8));
-        UUID tooDeep =
-                insertFile(job, 1, "deep.json", Corpora.bytes("jsontestsuite/n_structure_100000_opening_arrays.json"));
-        UUID good = insertFile(job, 2, "good.json", "[{\"id\":1},{\"id\":2}]".getBytes(StandardCharsets.UTF_8));
-        List.of(tooManyKeys, tooDeep, good).forEach(file -> publish(job, file));
+        UUID tooManyKeys =
+                gateway.insertFile(job, "wide.json", "application/json", null, wide.getBytes(StandardCharsets.UTF_8));
+        UUID tooDeep = gateway.insertFile(
+                job,
+                "deep.json",
+                "application/json",
+                null,
+                Corpora.bytes("jsontestsuite/n_structure_100000_opening_arrays.json"));
+        UUID good = gateway.insertFile(
+                job, "good.json", "application/json", null, "[{\"id\":1},{\"id\":2}]".getBytes(StandardCharsets.UTF_8));
+        List.of(tooManyKeys, tooDeep, good).forEach(file -> gateway.publish(job, file));
 
-        assertThat(awaitEnded(good)).containsEntry("status", "DONE").containsEntry("records", 2L);
-        assertThat(awaitEnded(tooManyKeys)).containsEntry("status", "FAILED").containsEntry("attempts", 1);
-        assertThat(awaitEnded(tooDeep)).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+        assertThat(gateway.awaitEnded(good, Duration.ofSeconds(30)))
+                .containsEntry("status", "DONE")
+                .containsEntry("records", 2L);
+        assertThat(gateway.awaitEnded(tooManyKeys, Duration.ofSeconds(30)))
+                .containsEntry("status", "FAILED")
+                .containsEntry("attempts", 1);
+        assertThat(gateway.awaitEnded(tooDeep, Duration.ofSeconds(30)))
+                .containsEntry("status", "FAILED")
+                .containsEntry("attempts", 1);
         assertThat(error(tooManyKeys))
                 .isEqualTo("LimitExceeded: Limit exceeded at line 1, column 883 (byte 882): an object has more"
                         + " than 100 keys (limit stowage.analyzer.max-keys-per-object,"
@@ -96,15 +108,22 @@ class FileLimitsIT {
     @Test
     void aTableStopsGrowingAtTheColumnLimitAndKeepsTheRestInExtra() {
         UUID job = UUID.randomUUID();
-        sql.sql("insert into jobs (id, tenant, dataset, total) values (?, 'default', 'capped', 2)")
-                .param(job)
-                .update();
-        UUID first = insertFile(job, 0, "first.json", "[{\"a\":1,\"b\":2}]".getBytes(StandardCharsets.UTF_8));
-        publish(job, first);
-        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
-        UUID second = insertFile(job, 1, "second.json", "[{\"c\":3,\"d\":4}]".getBytes(StandardCharsets.UTF_8));
-        publish(job, second);
-        assertThat(awaitEnded(second)).containsEntry("status", "DONE");
+        UUID first = gateway.insertFile(
+                job,
+                "first.json",
+                "application/json",
+                "capped",
+                "[{\"a\":1,\"b\":2}]".getBytes(StandardCharsets.UTF_8));
+        gateway.publish(job, first);
+        assertThat(gateway.awaitEnded(first, Duration.ofSeconds(30))).containsEntry("status", "DONE");
+        UUID second = gateway.insertFile(
+                job,
+                "second.json",
+                "application/json",
+                "capped",
+                "[{\"c\":3,\"d\":4}]".getBytes(StandardCharsets.UTF_8));
+        gateway.publish(job, second);
+        assertThat(gateway.awaitEnded(second, Duration.ofSeconds(30))).containsEntry("status", "DONE");
 
         assertThat(sql.sql("select column_name from information_schema.columns where table_schema = ?"
                                 + " and table_name = 'capped' and column_name not like '\\_%' order by 1")
@@ -117,44 +136,6 @@ class FileLimitsIT {
                         .query(String.class)
                         .single())
                 .isEqualTo("{\"d\": 4}");
-    }
-
-    private UUID insertFile(UUID job, int ordinal, String name, byte[] bytes) {
-        UUID file = UUID.randomUUID();
-        sql.sql("insert into files (id, job_id, ordinal, name, content_type, size_bytes) values (?, ?, ?, ?, ?, ?)")
-                .params(file, job, ordinal, name, "application/json", bytes.length)
-                .update();
-        for (int chunk = 0; chunk < ContentChunks.count(bytes.length); chunk++) { // as the gateway stores them
-            int from = chunk * ContentChunks.SIZE;
-            sql.sql(ContentChunks.INSERT)
-                    .params(
-                            file,
-                            chunk,
-                            Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ContentChunks.SIZE)))
-                    .update();
-        }
-        return file;
-    }
-
-    private void publish(UUID job, UUID file) {
-        rabbit.convertAndSend(topology.workExchange(), Topology.WORK_ROUTING_KEY, new FileMessage(job, file), m -> {
-            m.getMessageProperties().setHeader(Topology.JOB_ID_HEADER, job.toString());
-            m.getMessageProperties().setHeader(Topology.FILE_ID_HEADER, file.toString());
-            return m;
-        });
-    }
-
-    private Map<String, Object> awaitEnded(UUID file) {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> sql.sql("select status from files where id = ?")
-                        .param(file)
-                        .query(String.class)
-                        .single()
-                        .matches("DONE|FAILED"));
-        return sql.sql("select status, records, attempts from files where id = ?")
-                .param(file)
-                .query()
-                .singleRow();
     }
 
     private String error(UUID file) {

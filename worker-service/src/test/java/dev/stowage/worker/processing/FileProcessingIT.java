@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.impl.LongStringHelper;
-import dev.stowage.model.ContentChunks;
-import dev.stowage.model.FileMessage;
 import dev.stowage.model.RetryProperties;
 import dev.stowage.model.Topology;
 import dev.stowage.model.TopologyProperties;
@@ -17,11 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -61,9 +59,16 @@ class FileProcessingIT {
     @Autowired
     Topology topology;
 
+    GatewayStandIn gateway;
+
+    @BeforeEach
+    void standIn() {
+        gateway = new GatewayStandIn(sql, rabbit, topology);
+    }
+
     @Test
     void recordCollectionBecomesATypedTableWithOneRowPerRecord() {
-        UUID file = submit("cars.json", "application/json", null, Corpora.bytes("vega/cars.json"));
+        UUID file = gateway.submit("cars.json", "application/json", null, Corpora.bytes("vega/cars.json"));
 
         Map<String, Object> row = awaitEnded(file);
         assertThat(row)
@@ -86,7 +91,8 @@ class FileProcessingIT {
 
     @Test
     void documentBecomesJsonb() {
-        UUID file = submit("earthquakes.json", "application/json", null, Corpora.bytes("vega/earthquakes.json"));
+        UUID file =
+                gateway.submit("earthquakes.json", "application/json", null, Corpora.bytes("vega/earthquakes.json"));
 
         assertThat(awaitEnded(file)).containsEntry("status", "DONE").containsEntry("storage", "JSONB");
         assertThat(sql.sql("select doc -> 'type' ->> 0 from " + services.datasetsSchema
@@ -101,9 +107,9 @@ class FileProcessingIT {
     void aRedeliveredFileIsStoredOnce() {
         byte[] lines = "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n".getBytes(StandardCharsets.UTF_8);
         UUID job = UUID.randomUUID();
-        UUID file = insertFile(job, "twice.ndjson", "application/x-ndjson", "twice", lines);
-        publish(job, file);
-        publish(job, file);
+        UUID file = gateway.insertFile(job, "twice.ndjson", "application/x-ndjson", "twice", lines);
+        gateway.publish(job, file);
+        gateway.publish(job, file);
 
         assertThat(awaitEnded(file)).containsEntry("status", "DONE");
         await().atMost(Duration.ofSeconds(20)).until(() -> services.messageCount(topology.workQueue()) == 0);
@@ -113,7 +119,7 @@ class FileProcessingIT {
     @Test
     void invalidJsonFailsAtOnceIntoTheDeadLetterQueue() throws Exception {
         long deadBefore = services.messageCount(topology.deadLetterQueue());
-        UUID file = submit(
+        UUID file = gateway.submit(
                 "broken.json", "application/json", null, Corpora.bytes("jsontestsuite/n_array_extra_comma.json"));
 
         Map<String, Object> row = awaitEnded(file);
@@ -131,14 +137,14 @@ class FileProcessingIT {
     @Test
     void laterFilesWidenTheDatasetsTypesInsteadOfFailing() {
         UUID job = UUID.randomUUID();
-        UUID ints = insertFile(job, "a.json", "application/json", "drift", utf8("[{\"v\":1},{\"v\":2}]"));
-        publish(job, ints);
+        UUID ints = gateway.insertFile(job, "a.json", "application/json", "drift", utf8("[{\"v\":1},{\"v\":2}]"));
+        gateway.publish(job, ints);
         assertThat(awaitEnded(ints)).containsEntry("status", "DONE");
-        UUID floats = insertFile(job, "b.json", "application/json", "drift", utf8("[{\"v\":1.5,\"w\":true}]"));
-        publish(job, floats);
+        UUID floats = gateway.insertFile(job, "b.json", "application/json", "drift", utf8("[{\"v\":1.5,\"w\":true}]"));
+        gateway.publish(job, floats);
         assertThat(awaitEnded(floats)).containsEntry("status", "DONE");
-        UUID strings = insertFile(job, "c.json", "application/json", "drift", utf8("[{\"v\":\"x\"}]"));
-        publish(job, strings);
+        UUID strings = gateway.insertFile(job, "c.json", "application/json", "drift", utf8("[{\"v\":\"x\"}]"));
+        gateway.publish(job, strings);
         assertThat(awaitEnded(strings)).containsEntry("status", "DONE");
 
         assertThat(sql.sql(
@@ -155,16 +161,16 @@ class FileProcessingIT {
     @Test
     void aLockHeldBrieflyHealsOnTheNextTry() throws Exception {
         UUID job = UUID.randomUUID();
-        UUID first = insertFile(job, "a.json", "application/json", "briefly", utf8("[{\"v\":1}]"));
-        publish(job, first);
+        UUID first = gateway.insertFile(job, "a.json", "application/json", "briefly", utf8("[{\"v\":1}]"));
+        gateway.publish(job, first);
         assertThat(awaitEnded(first)).containsEntry("status", "DONE");
 
-        UUID file = insertFile(job, "b.json", "application/json", "briefly", utf8("[{\"v\":2},{\"v\":3}]"));
+        UUID file = gateway.insertFile(job, "b.json", "application/json", "briefly", utf8("[{\"v\":2},{\"v\":3}]"));
         try (Connection locker = services.database()) {
             locker.setAutoCommit(false);
             locker.createStatement()
                     .execute("lock table " + services.datasetsSchema + ".briefly in access exclusive mode");
-            publish(job, file);
+            gateway.publish(job, file);
             await().atMost(Duration.ofSeconds(20)).until(() -> "RETRYING".equals(status(file)));
             assertThat(sql.sql("select next_attempt_at > now() from files where id = ?")
                             .param(file)
@@ -187,17 +193,17 @@ class FileProcessingIT {
     @Test
     void aLockHeldLongUsesEveryRetryThenDeadLettersAndAReplayFromTheQueueStoresOnce() throws Exception {
         UUID job = UUID.randomUUID();
-        UUID first = insertFile(job, "a.json", "application/json", "held", utf8("[{\"v\":1}]"));
-        publish(job, first);
+        UUID first = gateway.insertFile(job, "a.json", "application/json", "held", utf8("[{\"v\":1}]"));
+        gateway.publish(job, first);
         assertThat(awaitEnded(first)).containsEntry("status", "DONE");
 
-        UUID file = insertFile(job, "b.json", "application/json", "held", utf8("[{\"v\":2},{\"v\":3}]"));
+        UUID file = gateway.insertFile(job, "b.json", "application/json", "held", utf8("[{\"v\":2},{\"v\":3}]"));
         try (Connection locker = services.database()) {
             locker.setAutoCommit(false);
             locker.createStatement()
                     .execute("lock table " + services.datasetsSchema + ".held in access exclusive mode");
-            publish(job, file);
-            assertThat(awaitEnded(file, Duration.ofSeconds(40)))
+            gateway.publish(job, file);
+            assertThat(gateway.awaitEnded(file, Duration.ofSeconds(40)))
                     .containsEntry("status", "FAILED")
                     .containsEntry("attempts", 4);
             locker.rollback();
@@ -227,7 +233,7 @@ class FileProcessingIT {
     @Test
     void aFileWhoseWorkersKeepDyingIsFailedOnceItsBudgetIsSpent() throws Exception {
         UUID job = UUID.randomUUID();
-        UUID file = insertFile(job, "poison.json", "application/json", null, utf8("[{\"v\":1}]"));
+        UUID file = gateway.insertFile(job, "poison.json", "application/json", null, utf8("[{\"v\":1}]"));
         // What four workers killed mid-file (kill -9, OOM) leave behind: four attempts without an outcome.
         for (int attempt = 1; attempt <= 4; attempt++) {
             sql.sql("insert into attempts (file_id, attempt, worker) values (?, ?, 'killed-worker:1')")
@@ -239,7 +245,7 @@ class FileProcessingIT {
                 .update();
         long deadBefore = services.messageCount(topology.deadLetterQueue());
 
-        publish(job, file); // the broker redelivers the unacknowledged message once more
+        gateway.publish(job, file); // the broker redelivers the unacknowledged message once more
 
         Map<String, Object> row = awaitEnded(file);
         assertThat(row).containsEntry("status", "FAILED").containsEntry("attempts", 5);
@@ -280,47 +286,8 @@ class FileProcessingIT {
         }
     }
 
-    private UUID submit(String name, String contentType, String dataset, byte[] bytes) {
-        UUID job = UUID.randomUUID();
-        UUID file = insertFile(job, name, contentType, dataset, bytes);
-        publish(job, file);
-        return file;
-    }
-
-    private UUID insertFile(UUID job, String name, String contentType, String dataset, byte[] bytes) {
-        sql.sql("insert into jobs (id, tenant, dataset, total) values (?, 'default', ?, 1) on conflict do nothing")
-                .params(job, dataset)
-                .update();
-        UUID file = UUID.randomUUID();
-        int ordinal = sql.sql("select count(*) from files where job_id = ?")
-                .param(job)
-                .query(Integer.class)
-                .single();
-        sql.sql("insert into files (id, job_id, ordinal, name, content_type, size_bytes) values (?, ?, ?, ?, ?, ?)")
-                .params(file, job, ordinal, name, contentType, bytes.length)
-                .update();
-        for (int chunk = 0; chunk < ContentChunks.count(bytes.length); chunk++) { // as the gateway stores them
-            int from = chunk * ContentChunks.SIZE;
-            sql.sql(ContentChunks.INSERT)
-                    .params(
-                            file,
-                            chunk,
-                            Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + ContentChunks.SIZE)))
-                    .update();
-        }
-        return file;
-    }
-
-    private void publish(UUID job, UUID file) {
-        rabbit.convertAndSend(topology.workExchange(), Topology.WORK_ROUTING_KEY, new FileMessage(job, file), m -> {
-            m.getMessageProperties().setHeader(Topology.JOB_ID_HEADER, job.toString());
-            m.getMessageProperties().setHeader(Topology.FILE_ID_HEADER, file.toString());
-            return m;
-        });
-    }
-
     private Map<String, Object> awaitEnded(UUID file) {
-        return awaitEnded(file, Duration.ofSeconds(30));
+        return gateway.awaitEnded(file, Duration.ofSeconds(30));
     }
 
     private String status(UUID file) {
@@ -380,19 +347,6 @@ class FileProcessingIT {
             }
             return found;
         }
-    }
-
-    private Map<String, Object> awaitEnded(UUID file, Duration atMost) {
-        await().atMost(atMost)
-                .until(() -> sql.sql("select status from files where id = ?")
-                        .param(file)
-                        .query(String.class)
-                        .single()
-                        .matches("DONE|FAILED"));
-        return sql.sql("select status, storage, records, table_name, attempts, error from files where id = ?")
-                .param(file)
-                .query()
-                .singleRow();
     }
 
     private long rowsOf(String table, UUID file) {
