@@ -6,6 +6,7 @@ import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.StowageClient.Answer;
 import dev.stowage.testing.TestServices;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -95,6 +96,19 @@ class AccessIT {
             assertProblem(client.delete("/api/v1/admin/api-keys/" + UUID.randomUUID()), 401, "unauthorized");
         }
         assertProblem(anonymous.as("").get("/api/v1/jobs"), 401, "unauthorized");
+        // Paths that a prefix check on the raw URI would miss, and paths that do not exist, need a key too.
+        // (Sent as written: URI.resolve would read "//api" as a host name.)
+        String base = "http://127.0.0.1:" + environment.getProperty("local.server.port");
+        for (String path : List.of("//api/v1/jobs", "/api//v1/jobs", "/x/../api/v1/jobs", "/api/v1/nothing", "/")) {
+            assertThat(anonymous
+                            .send(HttpRequest.newBuilder(URI.create(base + path)))
+                            .status())
+                    .as(path)
+                    .isIn(400, 401);
+        }
+        assertThat(user.send(HttpRequest.newBuilder(URI.create(base + "//api/v1/admin/dead-letters")))
+                        .status())
+                .isIn(400, 403);
     }
 
     @Test

@@ -20,8 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Lets an {@code /api/**} request through only with a valid key, and {@code /api/v1/admin/**} only with an ADMIN
- * key. Runs before the request body is read, so an upload without a key costs the server nothing. Answers are
+ * Lets a request through only with a valid key (all but the exposed actuator endpoints), and
+ * {@code /api/v1/admin/**} only with an ADMIN key. Runs before the request body is read, so an upload without a key costs the server nothing. Answers are
  * RFC 9457 problems like every other error.
  */
 @Component
@@ -38,9 +38,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
         this.json = json;
     }
 
+    /**
+     * Everything needs a key except the probes' and scrapers' actuator endpoints (only health and prometheus are
+     * exposed). Decided on the path as the servlet container normalized it, so that {@code //api/…} or
+     * {@code /x/../api/…} cannot slip past; a new endpoint is protected without anyone having to remember.
+     */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        return path(request).startsWith("/actuator/");
     }
 
     @Override
@@ -68,8 +73,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             unauthorized(response, "The API key is unknown or revoked.");
             return;
         }
-        if (request.getRequestURI().startsWith("/api/v1/admin/")
-                && !caller.get().isAdmin()) {
+        if (path(request).startsWith("/api/v1/admin/") && !caller.get().isAdmin()) {
             write(
                     response,
                     new ApiProblem(
@@ -81,6 +85,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
         }
         request.setAttribute(Caller.class.getName(), caller.get());
         chain.doFilter(request, response);
+    }
+
+    private static String path(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return request.getServletPath() + (info == null ? "" : info);
     }
 
     private void unauthorized(HttpServletResponse response, String detail) throws IOException {
