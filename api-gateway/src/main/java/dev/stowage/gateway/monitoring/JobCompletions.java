@@ -3,6 +3,7 @@ package dev.stowage.gateway.monitoring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -63,17 +64,22 @@ class JobCompletions {
         scheduler.scheduleWithFixedDelay(this::recordEnded, QueueMetrics.REFRESH);
     }
 
+    private record Ended(String outcome, double seconds) {}
+
     void recordEnded() {
         try {
-            sql.sql(ENDED)
-                    .query((rs, n) -> {
-                        String outcome = rs.getBoolean("all_done")
-                                ? "DONE"
-                                : rs.getBoolean("any_done") ? "PARTIALLY_FAILED" : "FAILED";
-                        timer(outcome).record(Duration.ofNanos((long) (rs.getDouble("seconds") * 1e9)));
-                        return outcome;
-                    })
-                    .list();
+            List<Ended> ended = transaction.execute(tx -> {
+                QueueMetrics.preferIndexes(sql);
+                return sql.sql(ENDED)
+                        .query((rs, n) -> new Ended(
+                                rs.getBoolean("all_done")
+                                        ? "DONE"
+                                        : rs.getBoolean("any_done") ? "PARTIALLY_FAILED" : "FAILED",
+                                rs.getDouble("seconds")))
+                        .list();
+            });
+            // Recorded once the marks are committed, so that a failed pass counts nothing twice.
+            ended.forEach(job -> timer(job.outcome()).record(Duration.ofNanos((long) (job.seconds() * 1e9))));
         } catch (RuntimeException e) {
             log.debug("Job completions not readable: {}", e.toString());
         }
