@@ -8,7 +8,9 @@ import dev.stowage.testing.Multipart;
 import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.StowageClient.Answer;
 import dev.stowage.testing.TestServices;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,9 +55,11 @@ class UploadApiIT {
     Environment environment;
 
     StowageClient api;
+    URI base;
 
     @BeforeEach
     void client() {
+        base = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port"));
         api = new StowageClient(
                 URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port")), services.userKey);
     }
@@ -111,6 +115,17 @@ class UploadApiIT {
         String fileId = json.json().get("files").get(0).get("fileId").asString();
         assertThat(api.get("/api/v1/files/" + fileId + "/content").bytes()).isEqualTo(cars);
 
+        // Without a Content-Length (chunked), the size is what arrived.
+        Answer chunked = api.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs?name=cars.json"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(cars))));
+        assertThat(chunked.status()).isEqualTo(202);
+        assertThat(chunked.json().get("files").get(0).get("sizeBytes").asLong()).isEqualTo(cars.length);
+        String chunkedId = chunked.json().get("files").get(0).get("fileId").asString();
+        assertThat(api.get("/api/v1/files/" + chunkedId).json().get("sizeBytes").asLong())
+                .isEqualTo(cars.length);
+        assertThat(api.get("/api/v1/files/" + chunkedId + "/content").bytes()).isEqualTo(cars);
+
         byte[] lines = "{\"a\":1}\n{\"a\":2}\n".getBytes(StandardCharsets.UTF_8);
         Answer ndjson = api.post("/api/v1/jobs", "application/x-ndjson", lines);
         assertThat(ndjson.status()).isEqualTo(202);
@@ -157,6 +172,13 @@ class UploadApiIT {
         java.util.Arrays.fill(big, (byte) ' ');
         assertProblem(api.upload(new Multipart().file("files", "big.json", "application/json", big)), 413, "too-large");
         assertProblem(api.post("/api/v1/jobs?name=big.json", "application/json", big), 413, "too-large");
+        // The same without a Content-Length (chunked): refused while it streams in, nothing kept.
+        assertProblem(
+                api.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs?name=big.json"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))),
+                413,
+                "too-large");
 
         assertThat(count("select count(*) from jobs")).isEqualTo(jobsBefore);
     }

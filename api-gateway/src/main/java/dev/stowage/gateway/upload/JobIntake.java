@@ -33,6 +33,7 @@ class JobIntake {
     /** A dataset names a table, so it is held to what needs no rewriting: letters, digits, underscores. */
     static final Pattern DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
 
+    private static final String SET_SIZE = "update files set size_bytes = ? where id = ?";
     private static final String INSERT_JOB =
             "insert into jobs (id, tenant, dataset, total, created_at) values (?, ?, ?, ?, ?)";
     private static final String INSERT_FILE = "insert into files (id, job_id, ordinal, name, content_type, size_bytes,"
@@ -63,31 +64,47 @@ class JobIntake {
         List<Object[]> fileRows = new ArrayList<>(files.size());
         List<UUID> fileIds = new ArrayList<>(files.size());
         List<FileMessage> messages = new ArrayList<>(files.size());
-        List<JobView.FileSummary> summaries = new ArrayList<>(files.size());
         for (int i = 0; i < files.size(); i++) {
             IncomingFile file = files.get(i);
             UUID fileId = UUID.randomUUID();
-            fileRows.add(new Object[] {fileId, jobId, i, file.name(), file.contentType(), file.size(), now, now});
+            fileRows.add(
+                    new Object[] {fileId, jobId, i, file.name(), file.contentType(), Math.max(0, file.size()), now, now
+                    });
             fileIds.add(fileId);
             messages.add(new FileMessage(jobId, fileId));
-            summaries.add(JobView.FileSummary.queued(fileId, file.name(), file.size()));
         }
-        transaction.executeWithoutResult(status -> {
+        long[] sizes = transaction.execute(status -> {
             jdbc.update(INSERT_JOB, jobId, tenant, dataset, files.size(), now);
             jdbc.batchUpdate(INSERT_FILE, fileRows);
-            insertChunks(files, fileIds);
+            long[] read = insertChunks(files, fileIds);
+            for (int i = 0; i < files.size(); i++) {
+                if (files.get(i).size() == IncomingFile.UNKNOWN_SIZE) {
+                    jdbc.update(SET_SIZE, read[i], fileIds.get(i));
+                }
+            }
+            return read;
         });
         outbox.publishSoon(messages);
+        List<JobView.FileSummary> summaries = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            summaries.add(
+                    JobView.FileSummary.queued(fileIds.get(i), files.get(i).name(), sizes[i]));
+        }
         uploads.increment();
         filesAccepted.increment(files.size());
-        bytesAccepted.increment(files.stream().mapToLong(IncomingFile::size).sum());
+        bytesAccepted.increment(java.util.Arrays.stream(sizes).sum());
         return JobView.accepted(jobId, dataset, now, summaries);
     }
 
-    /** Streams every file's bytes into chunk rows: never more than a batch of chunks in memory. */
-    private void insertChunks(List<IncomingFile> files, List<UUID> fileIds) {
+    /**
+     * Streams every file's bytes into chunk rows: never more than a batch of chunks in memory.
+     *
+     * @return each file's size as read
+     */
+    private long[] insertChunks(List<IncomingFile> files, List<UUID> fileIds) {
         List<Object[]> batch = new ArrayList<>();
         long batchBytes = 0;
+        long[] sizes = new long[files.size()];
         for (int i = 0; i < files.size(); i++) {
             IncomingFile file = files.get(i);
             try (InputStream in = file.content().getInputStream()) {
@@ -106,7 +123,11 @@ class JobIntake {
                         batchBytes = 0;
                     }
                 }
-                if (read != file.size()) {
+                sizes[i] = read;
+                if (read == 0) {
+                    throw emptyFile(file);
+                }
+                if (file.size() != IncomingFile.UNKNOWN_SIZE && read != file.size()) {
                     throw new IllegalStateException(
                             "File '%s' had %d bytes, not %d as announced".formatted(file.name(), read, file.size()));
                 }
@@ -117,6 +138,7 @@ class JobIntake {
         if (!batch.isEmpty()) {
             jdbc.batchUpdate(ContentChunks.INSERT, batch);
         }
+        return sizes;
     }
 
     private static void validate(List<IncomingFile> files, @Nullable String dataset) {
@@ -129,11 +151,15 @@ class JobIntake {
         }
         for (IncomingFile file : files) {
             if (file.size() == 0) {
-                throw new ApiProblem(
-                        HttpStatus.BAD_REQUEST,
-                        "empty-file",
-                        "File '" + file.name() + "' is empty. Remove it or send its content; nothing was accepted.");
+                throw emptyFile(file);
             }
         }
+    }
+
+    private static ApiProblem emptyFile(IncomingFile file) {
+        return new ApiProblem(
+                HttpStatus.BAD_REQUEST,
+                "empty-file",
+                "File '" + file.name() + "' is empty. Remove it or send its content; nothing was accepted.");
     }
 }

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.ByteArrayResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -69,21 +68,18 @@ class UploadController {
         MediaType type = MediaType.parseMediaType(request.getContentType());
         boolean ndjson = type.isCompatibleWith(MediaType.parseMediaType(NDJSON));
         String fileName = name != null ? nameOf(name) : ndjson ? "upload.ndjson" : "upload.json";
-        byte[] bytes = readBounded(request.getInputStream(), request.getContentLengthLong());
-        IncomingFile file = new IncomingFile(fileName, type.toString(), bytes.length, new ByteArrayResource(bytes));
+        long declared = request.getContentLengthLong();
+        if (declared > limits.maxFileSize().toBytes()) {
+            throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "too-large", limits.describe());
+        }
+        // Streamed from the request into chunk rows as it arrives; never held whole.
+        InputStream body = new BoundedInputStream(
+                request.getInputStream(),
+                limits.maxFileSize().toBytes(),
+                () -> new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "too-large", limits.describe()));
+        IncomingFile file = new IncomingFile(
+                fileName, type.toString(), declared < 0 ? IncomingFile.UNKNOWN_SIZE : declared, () -> body);
         return accepted(intake.accept(caller.tenant(), List.of(file), dataset));
-    }
-
-    private byte[] readBounded(InputStream body, long declaredLength) throws IOException {
-        long max = limits.maxFileSize().toBytes();
-        if (declaredLength > max) {
-            throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "too-large", limits.describe());
-        }
-        byte[] bytes = body.readNBytes(Math.toIntExact(Math.min(max, Integer.MAX_VALUE - 8)));
-        if (bytes.length == max && body.read() != -1) {
-            throw new ApiProblem(HttpStatus.CONTENT_TOO_LARGE, "too-large", limits.describe());
-        }
-        return bytes;
     }
 
     /** Keeps the last path segment of a client-supplied name, bounded in length; never used in SQL text. */
