@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -77,9 +78,16 @@ public final class Identifiers {
 
     /** {@code fooBar-Baz 9} → {@code foo_bar_baz_9}; every character outside {@code [a-z0-9]} becomes a separator. */
     static String snakeCase(String text) {
-        String split = text.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
-        return split.replaceAll("[^a-z0-9]+", "_").replaceAll("^_+|_+$", "");
+        String split = CAMEL_HUMP.matcher(text).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
+        return EDGE_SEPARATORS
+                .matcher(SEPARATORS.matcher(split).replaceAll("_"))
+                .replaceAll("");
     }
+
+    // Compiled once: names are made for every column of every file.
+    private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
+    private static final Pattern SEPARATORS = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern EDGE_SEPARATORS = Pattern.compile("^_+|_+$");
 
     /** Shortens to 63 bytes with a hash of the original, so two long names with one prefix stay apart. */
     private static String fit(String name, String original) {

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  */
 final class Strings {
 
+    private static final Pattern INTEGER = Pattern.compile("-?\\d+");
     private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private Strings() {}
@@ -92,7 +93,7 @@ final class Strings {
 
     /** Keys that are data rather than names: numbers, UUIDs, dates. */
     static boolean looksLikeData(String key) {
-        return key.matches("-?\\d+")
+        return INTEGER.matcher(key).matches()
                 || UUID.matcher(key.toLowerCase(java.util.Locale.ROOT)).matches()
                 || isDate(key);
     }

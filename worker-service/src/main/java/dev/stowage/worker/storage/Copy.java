@@ -21,19 +21,25 @@ final class Copy {
         long write(Writer out) throws IOException;
     }
 
-    private static final int BUFFER = 1 << 16;
+    private static final int MIN_BUFFER = 1 << 13;
+    private static final int MAX_BUFFER = 1 << 16;
 
     private Copy() {}
 
-    static long in(JdbcTemplate jdbc, String copySql, Rows rows) {
-        Long written = jdbc.execute((ConnectionCallback<Long>) connection -> copy(connection, copySql, rows));
+    /**
+     * @param sizeHint about how many bytes the rows come to (the file's size): buffers are sized to it, so that a
+     *     small file does not allocate 200 KB of buffers for a few rows
+     */
+    static long in(JdbcTemplate jdbc, String copySql, long sizeHint, Rows rows) {
+        int buffer = (int) Math.max(MIN_BUFFER, Math.min(MAX_BUFFER, sizeHint));
+        Long written = jdbc.execute((ConnectionCallback<Long>) connection -> copy(connection, copySql, buffer, rows));
         return written == null ? 0 : written;
     }
 
-    private static long copy(Connection connection, String copySql, Rows rows) throws SQLException {
-        PGCopyOutputStream copy = new PGCopyOutputStream(connection.unwrap(PGConnection.class), copySql, BUFFER);
+    private static long copy(Connection connection, String copySql, int buffer, Rows rows) throws SQLException {
+        PGCopyOutputStream copy = new PGCopyOutputStream(connection.unwrap(PGConnection.class), copySql, buffer);
         try {
-            Writer out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), BUFFER);
+            Writer out = new BufferedWriter(new OutputStreamWriter(copy, StandardCharsets.UTF_8), buffer);
             long count = rows.write(out);
             out.close(); // ends the COPY; the server reports bad data here
             return count;

@@ -34,7 +34,7 @@ public class DocumentWriter {
 
     /** Runs inside the caller's transaction. */
     public Stored write(Target target, Analysis analysis, FileContent content, boolean jsonLines) {
-        long rows = Copy.in(jdbc, copy, out -> {
+        long rows = Copy.in(jdbc, copy, content.size(), out -> {
             long[] row = {0};
             try (InputStream json = content.open()) {
                 if (analysis.perRecord()) {

@@ -117,7 +117,7 @@ public class SqlTableWriter {
                         Identifiers.qualified(schema, target.dataset()),
                         columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
         RowWriter rows = new RowWriter(target.fileId().toString(), columns, maxDepth);
-        long written = Copy.in(jdbc, copy, out -> {
+        long written = Copy.in(jdbc, copy, content.size(), out -> {
             try (InputStream json = content.open()) {
                 JsonRecords.read(json, jsonLines, record -> rows.write(out, record));
             }
