@@ -33,9 +33,13 @@ start() { # name jar port java-options (split on spaces)
 }
 wait_healthy() { # name port
   for _ in $(seq 1 120); do
-    if curl -fs "http://127.0.0.1:$2/actuator/health" | grep -q '"UP"'; then return 0; fi
+    # Our process must be alive: an UP from the port alone could be another stack still listening there.
     if ! kill -0 "$(cat "$run_dir/$1.pid")" 2>/dev/null; then
       echo "$1 exited; last lines of run/$1.log:" >&2; tail -20 "$run_dir/$1.log" >&2; exit 1
+    fi
+    if grep -q "Started .*Application" "$run_dir/$1.log" &&
+      curl -fs "http://127.0.0.1:$2/actuator/health" | grep -q '"UP"'; then
+      return 0
     fi
     sleep 1
   done
