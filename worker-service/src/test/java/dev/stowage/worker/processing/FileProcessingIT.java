@@ -160,16 +160,9 @@ class FileProcessingIT {
 
     @Test
     void aLockHeldBrieflyHealsOnTheNextTry() throws Exception {
-        UUID job = UUID.randomUUID();
-        UUID first = gateway.insertFile(job, "a.json", "application/json", "briefly", utf8("[{\"v\":1}]"));
-        gateway.publish(job, first);
-        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
-
+        UUID job = tableWithOneFile("briefly");
         UUID file = gateway.insertFile(job, "b.json", "application/json", "briefly", utf8("[{\"v\":2},{\"v\":3}]"));
-        try (Connection locker = services.database()) {
-            locker.setAutoCommit(false);
-            locker.createStatement()
-                    .execute("lock table " + services.datasetsSchema + ".briefly in access exclusive mode");
+        try (Connection locker = lockTable("briefly")) {
             gateway.publish(job, file);
             await().atMost(Duration.ofSeconds(20)).until(() -> "RETRYING".equals(status(file)));
             assertThat(sql.sql("select next_attempt_at > now() from files where id = ?")
@@ -192,16 +185,9 @@ class FileProcessingIT {
 
     @Test
     void aLockHeldLongUsesEveryRetryThenDeadLettersAndAReplayFromTheQueueStoresOnce() throws Exception {
-        UUID job = UUID.randomUUID();
-        UUID first = gateway.insertFile(job, "a.json", "application/json", "held", utf8("[{\"v\":1}]"));
-        gateway.publish(job, first);
-        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
-
+        UUID job = tableWithOneFile("held");
         UUID file = gateway.insertFile(job, "b.json", "application/json", "held", utf8("[{\"v\":2},{\"v\":3}]"));
-        try (Connection locker = services.database()) {
-            locker.setAutoCommit(false);
-            locker.createStatement()
-                    .execute("lock table " + services.datasetsSchema + ".held in access exclusive mode");
+        try (Connection locker = lockTable("held")) {
             gateway.publish(job, file);
             assertThat(gateway.awaitEnded(file, Duration.ofSeconds(40)))
                     .containsEntry("status", "FAILED")
@@ -284,6 +270,24 @@ class FileProcessingIT {
         for (String queue : List.of(".retry.500ms", ".retry.1500ms")) {
             admin.deleteQueue(services.prefix + queue);
         }
+    }
+
+    /** A job whose first file made the dataset's table (stored, DONE); returns the job for more files. */
+    private UUID tableWithOneFile(String dataset) {
+        UUID job = UUID.randomUUID();
+        UUID first = gateway.insertFile(job, "a.json", "application/json", dataset, utf8("[{\"v\":1}]"));
+        gateway.publish(job, first);
+        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
+        return job;
+    }
+
+    /** Another session holding an exclusive lock on the dataset's table until it rolls back or closes. */
+    private static Connection lockTable(String dataset) throws Exception {
+        Connection locker = services.database();
+        locker.setAutoCommit(false);
+        locker.createStatement()
+                .execute("lock table " + services.datasetsSchema + "." + dataset + " in access exclusive mode");
+        return locker;
     }
 
     private Map<String, Object> awaitEnded(UUID file) {
