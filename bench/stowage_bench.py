@@ -36,6 +36,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import uuid
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -48,6 +49,17 @@ SCENARIOS = ["latency", "small", "tabular", "docs", "copy", "analyzer", "big"]
 DB_SCHEMA = os.environ.get("STOWAGE_DB_SCHEMA", "stowage")
 DATASETS_SCHEMA = os.environ.get("STOWAGE_DATASETS_SCHEMA", "datasets")
 REF_SCHEMA = "bench_ref"  # the \copy reference table lives here
+# The \copy reference loads an equivalent table: the one Stowage creates for (3)'s files (SqlTableWriter), with
+# its two row-identity columns, its types (decimals as exact numeric) and its primary key. The suite checks that
+# Stowage's table still has these columns whenever both scenarios run.
+EQUIVALENT_COLUMNS = [("_file_id", "uuid"), ("_row", "bigint"), ("id", "bigint"), ("user_id", "bigint"),
+                      ("amount", "numeric"), ("price", "numeric"), ("name", "text"), ("city", "text"),
+                      ("active", "boolean"), ("verified", "boolean"), ("created_at", "timestamp with time zone"),
+                      ("updated_at", "timestamp with time zone"), ("_extra", "jsonb"), ("_absent", "ARRAY")]
+TABULAR_CSV_COLUMNS = [name for name, _ in EQUIVALENT_COLUMNS if name not in ("_extra", "_absent")]
+EQUIVALENT_TABLE = ", ".join(f"{name} {'text[]' if kind == 'ARRAY' else kind}"
+                             + (" not null" if name in ("_file_id", "_row") else "")
+                             for name, kind in EQUIVALENT_COLUMNS) + ", primary key (_file_id, _row)"
 WORK_QUEUE = os.environ.get("STOWAGE_TOPOLOGY_PREFIX", "stowage") + ".work"
 
 # The bars of issue 8 and the figures of the Celery 5.2 worker it replaces (concurrency 4, this machine kind).
@@ -550,15 +562,17 @@ def tabular_data(files, records, csv_parts=4):
         row = 0
         for f in range(files):
             lines = []
-            for text, line in tabular_rows(rng, f * records + 1, records):
+            # The CSV rows carry what Stowage adds to each row: a file id and the record's index in its file.
+            file_id = uuid.UUID(int=f + 1)
+            for index, (text, line) in enumerate(tabular_rows(rng, f * records + 1, records)):
                 lines.append(text)
-                parts[row * csv_parts // total].write(line)
+                parts[row * csv_parts // total].write(f"{file_id},{index},{line}")
                 row += 1
             with open(os.path.join(directory, f"events-{f:03d}.json"), "w", encoding="utf-8") as out:
                 out.write("[\n" + ",\n".join(lines) + "\n]\n")
         for part in parts:
             part.close()
-    return cached(f"tabular-{files}x{records}", generate)
+    return cached(f"tabular-v2-{files}x{records}", generate)
 
 
 def big_file(mib):
@@ -751,8 +765,11 @@ def scenario_tabular(args, sizes):
     result["columns"] = psql(
         "select string_agg(column_name || ' ' || data_type, ', ' order by ordinal_position)"
         f" from information_schema.columns where table_schema = '{DATASETS_SCHEMA}' and table_name = 'bench_tabular'")
+    equivalent = ", ".join(f"{name} {kind}" for name, kind in EQUIVALENT_COLUMNS)
     if rows != expected:
         result["problem"] = f"{rows} rows in the table, {expected} expected"
+    elif result["columns"] != equivalent:
+        result["problem"] = f"the \\copy reference table no longer matches Stowage's: {result['columns']}"
     elif result["storages"] != {"SQL": result["files"]}:
         result["problem"] = f"expected every file SQL: {result['storages']}"
     return result
@@ -764,11 +781,10 @@ def scenario_copy(args, sizes):
     rows = sizes["tab_files"] * sizes["tab_records"]
     table = f"{REF_SCHEMA}.tabular"
     psql(f"create schema if not exists {REF_SCHEMA}", f"drop table if exists {table}",
-         f"create table {table} (id bigint, user_id bigint, amount double precision, price double precision,"
-         " name text, city text, active boolean, verified boolean, created_at timestamptz, updated_at timestamptz)")
-    copies = [f"\\copy {table} from '{part}' with (format csv)" for part in parts]
-    result = {"rows": rows, "table": "plain heap table, no index: bigint x2, double precision x2, text x2,"
-                                     " boolean x2, timestamptz x2"}
+         f"create table {table} ({EQUIVALENT_TABLE})")
+    copies = [f"\\copy {table} ({', '.join(TABULAR_CSV_COLUMNS)}) from '{part}' with (format csv)"
+              for part in parts]
+    result = {"rows": rows, "table": EQUIVALENT_TABLE}
 
     def timed(label, run):
         psql(f"truncate {table}", "checkpoint")
