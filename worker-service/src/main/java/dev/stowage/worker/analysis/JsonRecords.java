@@ -1,11 +1,14 @@
 package dev.stowage.worker.analysis;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.io.ContentReference;
 import tools.jackson.core.json.JsonFactory;
@@ -64,6 +67,20 @@ public final class JsonRecords {
         return STORING.stream(json, jsonLines, records);
     }
 
+    /** Reads a record from the parser's tokens, without building a tree of it where it need not. */
+    public interface RecordReader {
+        /**
+         * Called with the parser on the record's first token; returns with it on the record's last token, as
+         * {@code MAPPER.readTree(parser)} would.
+         */
+        void read(JsonParser parser) throws IOException;
+    }
+
+    /** The same, handing each record's tokens to {@code records} instead of a tree. */
+    public static Shape readTokens(InputStream json, boolean jsonLines, RecordReader records) {
+        return STORING.stream(MAPPER.createParser(json), jsonLines, records);
+    }
+
     /** The whole file as one tree, for documents stored whole (after analysis read it within the limits). */
     public static JsonNode readWhole(byte[] json) {
         return readWhole(new java.io.ByteArrayInputStream(json));
@@ -75,22 +92,37 @@ public final class JsonRecords {
             return WHOLE.readTree(json);
         } catch (StreamConstraintsException e) {
             throw new JsonLimitException("Limit exceeded: " + e.getOriginalMessage(), e);
+        } catch (JacksonIOException e) {
+            throw unreadable(e);
         } catch (JacksonException e) {
             throw invalid(e);
         }
     }
 
+    /**
+     * Reading the bytes failed (their chunks come from the database): not the file's fault, so not InvalidJson,
+     * which would fail it for good; the cause is classified as the transient failure it is.
+     */
+    private static UncheckedIOException unreadable(JacksonIOException e) {
+        IOException cause = e.getCause();
+        return new UncheckedIOException(cause != null ? cause : new IOException(e.getMessage(), e));
+    }
+
     /** Reads every record within the limits and hands it to {@code records}; see {@link #read}. */
     Shape stream(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
-        return stream(mapper.createParser(json), jsonLines, records);
+        return stream(mapper.createParser(json), jsonLines, trees(records));
     }
 
     /** The same, from a stream: only one record is in memory at a time, however large the file. */
     Shape stream(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
-        return stream(mapper.createParser(json), jsonLines, records);
+        return stream(mapper.createParser(json), jsonLines, trees(records));
     }
 
-    private Shape stream(JsonParser source, boolean jsonLines, Consumer<JsonNode> records) {
+    private RecordReader trees(Consumer<JsonNode> records) {
+        return parser -> records.accept(mapper.readTree(parser));
+    }
+
+    private Shape stream(JsonParser source, boolean jsonLines, RecordReader records) {
         JsonParser parser = new KeyCountingParser(source, limits);
         try (parser) {
             JsonToken first = parser.nextToken();
@@ -100,18 +132,16 @@ public final class JsonRecords {
             long count = 0;
             if (first == JsonToken.START_ARRAY && !jsonLines) {
                 while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    records.accept(readRecord(parser, count++));
+                    readRecord(parser, count++, records);
                 }
                 expectEnd(parser);
                 return Shape.ARRAY;
             }
-            JsonNode value = readRecord(parser, count++);
+            readRecord(parser, count++, records);
             int valueEnd = parser.currentTokenLocation().getLineNr();
             if (parser.nextToken() == null && !jsonLines) {
-                records.accept(value);
                 return Shape.DOCUMENT;
             }
-            records.accept(value);
             while (parser.currentToken() != null) {
                 // JSON Lines: one value per line. `{"a": true} "x"` is a value followed by garbage, not two lines.
                 if (parser.currentTokenLocation().getLineNr() == valueEnd) {
@@ -119,7 +149,7 @@ public final class JsonRecords {
                             parser.currentTokenLocation(),
                             "Unexpected content after the JSON value on the same line (JSON Lines hold one value per line)");
                 }
-                records.accept(readRecord(parser, count++));
+                readRecord(parser, count++, records);
                 valueEnd = parser.currentTokenLocation().getLineNr();
                 parser.nextToken();
             }
@@ -129,17 +159,21 @@ public final class JsonRecords {
                     .map(limit -> new JsonLimitException(limit, limits, whereBroken(limit, parser), e))
                     .orElseGet(() -> new JsonLimitException(
                             position("Limit exceeded", parser.currentLocation()) + ": " + e.getOriginalMessage(), e));
+        } catch (JacksonIOException e) {
+            throw unreadable(e);
         } catch (JacksonException e) {
             throw invalid(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** The record at {@code index}, whose first token is the parser's current one. */
-    private JsonNode readRecord(JsonParser parser, long index) {
+    /** Hands the record at {@code index}, whose first token is the parser's current one, to {@code records}. */
+    private void readRecord(JsonParser parser, long index, RecordReader records) throws IOException {
         if (index >= limits.maxRecordsPerFile()) {
             throw new JsonLimitException(JsonLimit.RECORDS_PER_FILE, limits, parser.currentTokenLocation(), null);
         }
-        return mapper.readTree(parser);
+        records.read(parser);
     }
 
     /** Where the value that broke one of Jackson's limits starts; for a key, where its object starts. */

@@ -40,19 +40,23 @@ public final class Leaves {
         walk(record, List.of(), 1, visitor);
     }
 
-    private void walk(JsonNode object, List<String> prefix, int depth, Visitor visitor) {
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            List<String> path = path(prefix, field.getKey());
-            JsonNode value = field.getValue();
-            if (value.isObject() && !value.isEmpty() && depth < maxDepth) {
-                walk(value, path, depth + 1, visitor);
-            } else {
-                visitor.leaf(path, value);
-            }
+    /** Walks one field's value at {@code path}, {@code depth} levels below the record (a record's own fields: 1). */
+    public void walk(List<String> path, JsonNode value, int depth, Visitor visitor) {
+        if (value.isObject() && !value.isEmpty() && depth < maxDepth) {
+            walk(value, path, depth + 1, visitor);
+        } else {
+            visitor.leaf(path, value);
         }
     }
 
-    private List<String> path(List<String> prefix, String key) {
+    private void walk(JsonNode object, List<String> prefix, int depth, Visitor visitor) {
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            walk(path(prefix, field.getKey()), field.getValue(), depth, visitor);
+        }
+    }
+
+    /** The path of {@code key} under {@code prefix} (a path this walker handed out, or the empty list). */
+    public List<String> path(List<String> prefix, String key) {
         Map<String, List<String>> known = children.get(prefix);
         List<String> path = known == null ? null : known.get(key);
         if (path != null) {

@@ -38,10 +38,18 @@ public enum SqlType {
             case BOOLEAN -> value.isBoolean();
             case BIGINT -> value.isIntegralNumber() && value.canConvertToLong();
             case NUMERIC -> value.isNumber();
-            case TEXT -> value.isString();
-            case DATE -> value.isString() && Strings.isDate(value.stringValue());
-            case TIMESTAMPTZ -> value.isString() && Strings.isTimestamp(value.stringValue());
-            case UUID -> value.isString() && Strings.isUuid(value.stringValue());
+            case TEXT, DATE, TIMESTAMPTZ, UUID -> value.isString() && holdsString(value.stringValue());
+        };
+    }
+
+    /** Whether a JSON string can be stored in this column and read back unchanged. */
+    public boolean holdsString(String value) {
+        return switch (this) {
+            case TEXT -> true;
+            case DATE -> Strings.isDate(value);
+            case TIMESTAMPTZ -> Strings.isTimestamp(value);
+            case UUID -> Strings.isUuid(value);
+            case BOOLEAN, BIGINT, NUMERIC -> false;
         };
     }
 

@@ -13,16 +13,23 @@ import javax.sql.DataSource;
 
 /**
  * A file's original bytes as the worker reads them: once to analyze, once more to store. A file of one chunk
- * comes with its claim and is kept (no round trip of its own); a larger one is streamed from its chunk rows on each
- * read, one chunk in memory at a time, so a worker's memory does not grow with file size. The stream reads on a
- * connection of its own: the storing transaction's connection is busy with the COPY that the stream feeds.
+ * comes with its claim; one of up to {@link #KEPT_CHUNKS} chunks is read once, on first use; both are kept for the
+ * second read. A larger one is streamed from its chunk rows on each read, one chunk in memory at a time, so a
+ * worker's memory does not grow with file size. The stream reads on a connection of its own: the storing
+ * transaction's connection is busy with the COPY that the stream feeds.
  */
 public final class FileContent {
+
+    /**
+     * Files of up to 8 MiB are kept in memory between the two reads (at most 32 MiB for 4 consumers): reading a
+     * file's chunks twice cost PostgreSQL and the worker as much CPU again as the first read (bench/README.md).
+     */
+    static final int KEPT_CHUNKS = 8;
 
     private final DataSource dataSource;
     private final UUID fileId;
     private final long size;
-    private final byte[] whole;
+    private byte[] whole;
 
     private FileContent(DataSource dataSource, UUID fileId, long size, byte[] whole) {
         this.dataSource = dataSource;
@@ -41,7 +48,12 @@ public final class FileContent {
     }
 
     /** A new stream over all the bytes, from the first. */
-    public InputStream open() {
+    public InputStream open() throws IOException {
+        if (whole == null && ContentChunks.count(size) <= KEPT_CHUNKS) {
+            try (InputStream chunks = new Chunks()) {
+                whole = chunks.readAllBytes();
+            }
+        }
         return whole != null ? new ByteArrayInputStream(whole) : new Chunks();
     }
 

@@ -15,9 +15,9 @@ import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.processing.AnalyzerProperties;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,6 +29,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -119,7 +121,7 @@ public class SqlTableWriter {
         RowWriter rows = new RowWriter(target.fileId().toString(), columns, maxDepth);
         long written = Copy.in(jdbc, copy, content.size(), out -> {
             try (InputStream json = content.open()) {
-                JsonRecords.read(json, jsonLines, record -> rows.write(out, record));
+                JsonRecords.readTokens(json, jsonLines, record -> rows.write(out, record));
             }
             return rows.count;
         });
@@ -238,78 +240,159 @@ public class SqlTableWriter {
         return paths;
     }
 
-    /** Turns records into COPY text rows: typed values, then {@code _extra} and {@code _absent}. */
+    /**
+     * Turns records into COPY text rows: typed values, then {@code _extra} and {@code _absent}. A record's scalar
+     * fields are read straight from the parser's tokens into their columns; only nested values and values no column
+     * holds become trees. Records are what the tabular path spends its time on: building a tree of each one cost
+     * the worker as much again (bench/README.md).
+     */
     private static final class RowWriter {
+        /** The value of a column that holds JSON null: distinct from a column whose key the record lacks. */
+        private static final String JSON_NULL = new String(CopyText.NULL);
+
         private final String fileId;
         private final List<Column> columns;
         private final Map<List<String>, Integer> index = new HashMap<>();
+        /** The columns under each top-level key, forgotten when a record repeats the key (the last one wins). */
+        private final Map<String, int[]> columnsUnder = new HashMap<>();
+
         private final Leaves leaves;
+        /** The current record's value of each column, unescaped; null where the record lacks the key. */
+        private final String[] values;
+
+        private final Set<String> keys = new HashSet<>();
+        private ObjectNode extra;
         long count;
 
         RowWriter(String fileId, List<Column> columns, int maxDepth) {
             this.fileId = fileId;
             this.columns = columns;
             this.leaves = new Leaves(maxDepth);
+            this.values = new String[columns.size()];
+            Map<String, List<Integer>> under = new HashMap<>();
             for (int i = 0; i < columns.size(); i++) {
-                index.put(columns.get(i).path(), i);
+                List<String> path = columns.get(i).path();
+                index.put(path, i);
+                under.computeIfAbsent(path.get(0), k -> new ArrayList<>()).add(i);
             }
+            under.forEach((key, list) -> columnsUnder.put(
+                    key, list.stream().mapToInt(Integer::intValue).toArray()));
         }
 
-        void write(Writer out, JsonNode record) {
-            JsonNode[] values = new JsonNode[columns.size()];
-            ObjectNode[] extra = {null};
-            leaves.walk(record, (path, value) -> {
-                Integer i = index.get(path);
-                if (i != null && columns.get(i).type().holds(value)) {
-                    values[i] = value;
-                } else {
-                    if (extra[0] == null) {
-                        extra[0] = JsonRecords.MAPPER.createObjectNode();
+        void write(Writer out, JsonParser parser) throws IOException {
+            Arrays.fill(values, null);
+            extra = null;
+            keys.clear();
+            if (parser.currentToken() != JsonToken.START_OBJECT) {
+                leaves.walk(JsonRecords.MAPPER.readTree(parser), this::leaf);
+            } else {
+                for (JsonToken token = parser.nextToken();
+                        token == JsonToken.PROPERTY_NAME;
+                        token = parser.nextToken()) {
+                    String key = parser.currentName();
+                    token = parser.nextToken();
+                    if (!keys.add(key)) {
+                        forget(key);
                     }
-                    JsonPaths.putAt(extra[0], path, value);
-                }
-            });
-            try {
-                out.write(fileId);
-                out.write('\t');
-                out.write(Long.toString(count++));
-                List<String> absent = null;
-                for (int i = 0; i < values.length; i++) {
-                    out.write('\t');
-                    if (values[i] == null) {
-                        if (absent == null) {
-                            absent = new ArrayList<>();
-                        }
-                        absent.add(columns.get(i).name());
-                        out.write(CopyText.NULL);
+                    List<String> path = leaves.path(List.of(), key);
+                    Integer i = token.isScalarValue() ? index.get(path) : null;
+                    String value = i == null
+                            ? null
+                            : scalar(parser, token, columns.get(i).type());
+                    if (value != null) {
+                        values[i] = value;
                     } else {
-                        writeValue(out, values[i], columns.get(i).type());
+                        leaves.walk(path, JsonRecords.MAPPER.readTree(parser), 1, this::leaf);
                     }
                 }
-                out.write('\t');
-                if (extra[0] == null) {
-                    out.write(CopyText.NULL);
-                } else {
-                    CopyText.field(out, extra[0].toString());
-                }
-                out.write('\t');
-                out.write(absent == null ? CopyText.NULL : "{" + String.join(",", absent) + "}");
-                out.write('\n');
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
+            row(out);
         }
 
-        private static void writeValue(Writer out, JsonNode value, SqlType type) throws IOException {
-            if (value.isNull()) {
-                out.write(CopyText.NULL);
+        private void leaf(List<String> path, JsonNode value) {
+            Integer i = index.get(path);
+            if (i != null && columns.get(i).type().holds(value)) {
+                values[i] = text(value);
                 return;
             }
-            switch (type) {
-                case BOOLEAN -> out.write(value.booleanValue() ? "t" : "f");
-                case BIGINT, NUMERIC -> out.write(value.numberValue().toString());
-                default -> CopyText.field(out, value.stringValue());
+            if (extra == null) {
+                extra = JsonRecords.MAPPER.createObjectNode();
             }
+            JsonPaths.putAt(extra, path, value);
+        }
+
+        /** A repeated key: what its earlier value put in columns and {@code _extra} goes, as a tree would drop it. */
+        private void forget(String key) {
+            for (int i : columnsUnder.getOrDefault(key, new int[0])) {
+                values[i] = null;
+            }
+            if (extra != null) {
+                extra.remove(key);
+            }
+        }
+
+        /** The current scalar token's value as the column of {@code type} stores it, or null if it cannot. */
+        private static String scalar(JsonParser parser, JsonToken token, SqlType type) {
+            return switch (token) {
+                case VALUE_NULL -> JSON_NULL;
+                case VALUE_TRUE -> type == SqlType.BOOLEAN ? "t" : null;
+                case VALUE_FALSE -> type == SqlType.BOOLEAN ? "f" : null;
+                // The number as written: PostgreSQL reads it to the same value as its BigDecimal would be.
+                case VALUE_NUMBER_INT ->
+                    type == SqlType.NUMERIC
+                                    || (type == SqlType.BIGINT
+                                            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
+                            ? parser.getString()
+                            : null;
+                case VALUE_NUMBER_FLOAT -> type == SqlType.NUMERIC ? parser.getString() : null;
+                case VALUE_STRING -> {
+                    String text = parser.getString();
+                    yield type.holdsString(text) ? text : null;
+                }
+                default -> null;
+            };
+        }
+
+        /** A value {@link SqlType#holds} as its column stores it. */
+        private static String text(JsonNode value) {
+            if (value.isNull()) {
+                return JSON_NULL;
+            }
+            if (value.isBoolean()) {
+                return value.booleanValue() ? "t" : "f";
+            }
+            return value.isNumber() ? value.numberValue().toString() : value.stringValue();
+        }
+
+        private void row(Writer out) throws IOException {
+            out.write(fileId);
+            out.write('\t');
+            out.write(Long.toString(count++));
+            List<String> absent = null;
+            for (int i = 0; i < values.length; i++) {
+                out.write('\t');
+                String value = values[i];
+                if (value == null) {
+                    if (absent == null) {
+                        absent = new ArrayList<>();
+                    }
+                    absent.add(columns.get(i).name());
+                    out.write(CopyText.NULL);
+                } else if (value == JSON_NULL) {
+                    out.write(CopyText.NULL);
+                } else {
+                    CopyText.field(out, value);
+                }
+            }
+            out.write('\t');
+            if (extra == null) {
+                out.write(CopyText.NULL);
+            } else {
+                CopyText.field(out, extra.toString());
+            }
+            out.write('\t');
+            out.write(absent == null ? CopyText.NULL : "{" + String.join(",", absent) + "}");
+            out.write('\n');
         }
     }
 }

@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.stowage.worker.analysis.AnalyzerSettings;
 import dev.stowage.worker.analysis.InvalidJsonException;
 import dev.stowage.worker.analysis.JsonLimits;
+import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.storage.UnstorableValueException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
@@ -29,6 +35,33 @@ class FailureClassifierTest {
                         "no connection",
                         new SQLException("Connection refused", "08001", new ConnectException("refused"))),
                 "ConnectionFailure");
+    }
+
+    @Test
+    void losingTheFilesBytesMidReadIsTransientNotInvalidJson() {
+        // A file of several chunks is read from the database while it is parsed: a dropped connection there
+        // surfaces inside the JSON parser, and must not fail the file as if its JSON were broken.
+        IOException dropped =
+                new IOException("Reading chunk 1 of file f failed", new SQLException("An I/O error occurred", "08006"));
+        Throwable analyzing = catchThrowable(() -> new StructureAnalyzer(AnalyzerSettings.defaults())
+                .analyze(failingAfter("[{\"a\": 1}, {\"a\": ", dropped), false));
+        Throwable storing = catchThrowable(() ->
+                JsonRecords.readTokens(failingAfter("[{\"a\": 1}, {\"a\": ", dropped), false, p -> p.skipChildren()));
+
+        assertTransient(analyzing, "ConnectionFailure");
+        assertTransient(storing, "ConnectionFailure");
+        assertThat(analyzing).isNotInstanceOf(InvalidJsonException.class).hasRootCauseInstanceOf(SQLException.class);
+    }
+
+    /** A stream that yields {@code json} and then fails with {@code failure}. */
+    private static InputStream failingAfter(String json, IOException failure) {
+        return new SequenceInputStream(
+                new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw failure;
+                    }
+                });
     }
 
     @Test
