@@ -98,7 +98,13 @@ class FileProcessor {
             FileContent content = claim.content();
             Analysis analysis = metrics.analyze(() -> analyze(content, claim.jsonLines()));
             storage = analysis.storage().name();
-            Stored stored = metrics.store(() -> transaction.execute(tx -> store(claim, analysis, content)));
+            Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
+            Stored stored = metrics.store(() -> {
+                SqlTableWriter.Table table = analysis.storage() == Storage.SQL
+                        ? transaction.execute(tx -> tables.prepare(target, analysis))
+                        : null;
+                return transaction.execute(tx -> store(claim, target, analysis, table, content));
+            });
             if (stored == null) {
                 states.duplicate(claim);
                 result = "duplicate";
@@ -123,20 +129,20 @@ class FileProcessor {
         }
     }
 
-    /** The storing transaction; null when another delivery already stored the file. */
-    private Stored store(Claim claim, Analysis analysis, FileContent content) {
+    /**
+     * The storing transaction; null when another delivery already stored the file.
+     *
+     * @param table the dataset table, made ready in a transaction before this one, if the file is stored as SQL
+     */
+    private Stored store(
+            Claim claim, Target target, Analysis analysis, SqlTableWriter.Table table, FileContent content) {
         FileStatus status = states.lockForStoring(claim.fileId());
         if (status.ended()) {
             return null; // another delivery stored it (or it failed) while this one analyzed
         }
-        Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
-        Stored stored = analysis.storage() == Storage.SQL
+        Stored stored = table != null
                 ? tables.write(
-                        target,
-                        analysis,
-                        content,
-                        claim.jsonLines(),
-                        analyzer.settings().maxDepth())
+                        table, content, claim.jsonLines(), analyzer.settings().maxDepth())
                 : documents.write(target, analysis, content, claim.jsonLines());
         states.done(
                 claim,

@@ -40,7 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
  * as in the record) and {@code _absent} (the file's columns whose key the record lacks, so that absent and null
  * stay apart). A later file into the same dataset reuses the catalog's column for a path, adds the columns it
  * lacks and widens {@code bigint} to {@code numeric}; values of any other type go to {@code _extra}, so a type
- * conflict never fails a file and never changes stored values. DDL is serialized per table across all workers.
+ * conflict never fails a file and never changes stored values. DDL is serialized per table across all workers and
+ * committed before the rows are stored ({@link #prepare}), so that files of a dataset are stored side by side.
  */
 @Component
 public class SqlTableWriter {
@@ -71,61 +72,85 @@ public class SqlTableWriter {
         this.maxColumns = analyzer.maxColumns();
     }
 
-    /** Runs inside the caller's transaction. */
-    public Stored write(Target target, Analysis analysis, FileContent content, boolean jsonLines, int maxDepth) {
+    /** A dataset table as one file's rows go into it: its schema, and the file's columns in it. */
+    public record Table(String schema, Target target, List<Column> columns) {
+
+        String key() {
+            return schema + "." + target.dataset();
+        }
+    }
+
+    /**
+     * Makes the dataset's table hold the file's columns (creates it, adds columns, widens types, records them in
+     * the catalog) in the caller's transaction, which must be one of its own, committed before the rows are
+     * stored. A table being created or altered is closed to every other session until that transaction ends:
+     * when it was the storing one, a large first file kept every other file of its dataset waiting through its
+     * whole COPY, and they timed out and spent their retries. A table or column made for a file that then fails
+     * stays, empty: later files use it.
+     */
+    public Table prepare(Target target, Analysis analysis) {
         String schema = datasets.schemaFor(target.tenant());
         String key = schema + "." + target.dataset();
         try {
-            return write(schema, key, target, analysis, content, jsonLines, maxDepth);
+            return new Table(schema, target, prepare(schema, key, target, analysis.columns()));
         } catch (RuntimeException e) {
             known.remove(key); // whatever went wrong, the next file reads the table afresh
             throw e;
         }
     }
 
-    private Stored write(
-            String schema,
-            String key,
-            Target target,
-            Analysis analysis,
-            FileContent content,
-            boolean jsonLines,
-            int maxDepth) {
-        Plan plan = plan(schema, target, analysis.columns(), known(schema, target, key));
-        if (!plan.ddl.isEmpty() || !plan.catalogAdditions.isEmpty()) {
-            if (plan.newSchema) {
-                // A tenant's first table: its schema, made once under a lock of its own so that workers creating
-                // two tables of the tenant at once do not both try.
-                jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema);
-                jdbc.execute("create schema if not exists " + quote(schema));
-            }
-            jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema + "." + target.dataset());
-            // Read afresh: another worker may have changed the table while we waited, or what we knew was old.
-            plan = plan(schema, target, analysis.columns(), read(schema, target));
-            known.remove(key); // the DDL below is not committed yet
-            plan.ddl.forEach(jdbc::execute);
-            for (Column added : plan.catalogAdditions) {
-                jdbc.update(
-                        ADD_TO_CATALOG,
-                        target.tenant(),
-                        target.dataset(),
-                        added.name(),
-                        added.path().toArray(String[]::new));
-            }
+    private List<Column> prepare(String schema, String key, Target target, List<Column> proposed) {
+        Plan plan = plan(schema, target, proposed, known(schema, target, key));
+        if (plan.ddl.isEmpty() && plan.catalogAdditions.isEmpty()) {
+            return plan.columns;
         }
-        List<Column> columns = plan.columns;
+        if (plan.newSchema) {
+            // A tenant's first table: its schema, made once under a lock of its own so that workers creating
+            // two tables of the tenant at once do not both try.
+            jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema);
+            jdbc.execute("create schema if not exists " + quote(schema));
+        }
+        jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + key);
+        // Read afresh: another worker may have changed the table while we waited, or what we knew was old.
+        plan = plan(schema, target, proposed, read(schema, target));
+        known.remove(key); // the DDL below is not committed yet
+        plan.ddl.forEach(jdbc::execute);
+        for (Column added : plan.catalogAdditions) {
+            jdbc.update(
+                    ADD_TO_CATALOG,
+                    target.tenant(),
+                    target.dataset(),
+                    added.name(),
+                    added.path().toArray(String[]::new));
+        }
+        return plan.columns;
+    }
+
+    /**
+     * Stores the file's rows in the table {@link #prepare} made ready, in the caller's transaction. The columns
+     * stay right however long ago that was: other workers only ever add columns and widen {@code bigint} to
+     * {@code numeric}, which holds every value a {@code bigint} column would.
+     */
+    public Stored write(Table table, FileContent content, boolean jsonLines, int maxDepth) {
+        Target target = table.target();
+        List<Column> columns = table.columns();
         String copy = "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin"
                 .formatted(
-                        Identifiers.qualified(schema, target.dataset()),
+                        Identifiers.qualified(table.schema(), target.dataset()),
                         columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
         RowWriter rows = new RowWriter(target.fileId().toString(), columns, maxDepth);
-        long written = Copy.in(jdbc, copy, content.size(), out -> {
-            try (InputStream json = content.open()) {
-                JsonRecords.readTokens(json, jsonLines, record -> rows.write(out, record));
-            }
-            return rows.count;
-        });
-        return new Stored(Storage.SQL, schema + "." + target.dataset(), written, columns);
+        try {
+            long written = Copy.in(jdbc, copy, content.size(), out -> {
+                try (InputStream json = content.open()) {
+                    JsonRecords.readTokens(json, jsonLines, record -> rows.write(out, record));
+                }
+                return rows.count;
+            });
+            return new Stored(Storage.SQL, table.key(), written, columns);
+        } catch (RuntimeException e) {
+            known.remove(table.key());
+            throw e;
+        }
     }
 
     /** The columns this file writes to, and the DDL and catalog rows needed first. */
