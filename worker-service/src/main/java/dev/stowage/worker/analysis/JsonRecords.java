@@ -118,6 +118,16 @@ public final class JsonRecords {
         return stream(mapper.createParser(json), jsonLines, trees(records));
     }
 
+    /** Reads every record within the limits and hands its tokens to {@code records}. */
+    Shape tokens(byte[] json, boolean jsonLines, RecordReader records) {
+        return stream(mapper.createParser(json), jsonLines, records);
+    }
+
+    /** The same, from a stream. */
+    Shape tokens(InputStream json, boolean jsonLines, RecordReader records) {
+        return stream(mapper.createParser(json), jsonLines, records);
+    }
+
     private RecordReader trees(Consumer<JsonNode> records) {
         return parser -> records.accept(mapper.readTree(parser));
     }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /** What one key path held across all records: how often, and which kinds of values. */
@@ -50,6 +51,39 @@ final class PathStats {
             arrayElements += value.size();
         } else {
             objects++;
+        }
+    }
+
+    /**
+     * The same for a scalar read from the parser's tokens, without a tree: counted exactly as {@link #add(JsonNode)}
+     * counts the node Jackson would build of it.
+     *
+     * @param fitsLong for an integer, whether it is within {@code long} (Jackson's int or long node)
+     * @param text for a string, its value
+     */
+    void add(JsonToken token, boolean fitsLong, String text) {
+        switch (token) {
+            case VALUE_NULL -> nulls++;
+            case VALUE_TRUE, VALUE_FALSE -> booleans++;
+            case VALUE_NUMBER_INT -> {
+                if (fitsLong) {
+                    integers++;
+                } else {
+                    decimals++;
+                }
+            }
+            case VALUE_NUMBER_FLOAT -> decimals++;
+            case VALUE_STRING -> {
+                strings++;
+                if (Strings.isDate(text)) {
+                    dates++;
+                } else if (Strings.isTimestamp(text)) {
+                    timestamps++;
+                } else if (Strings.isUuid(text)) {
+                    uuids++;
+                }
+            }
+            default -> throw new IllegalArgumentException("Not a scalar: " + token);
         }
     }
 

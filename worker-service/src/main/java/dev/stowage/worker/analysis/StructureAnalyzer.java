@@ -1,14 +1,18 @@
 package dev.stowage.worker.analysis;
 
 import dev.stowage.model.Storage;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -41,15 +45,24 @@ public final class StructureAnalyzer {
 
     public Analysis analyze(byte[] json, boolean jsonLines) {
         Profile profile = new Profile();
-        Shape shape = reader.stream(json, jsonLines, profile::add);
+        Shape shape = reader.tokens(json, jsonLines, profile::read);
         return profile.decide(shape);
     }
 
     /** Streams the file: memory stays bounded by its distinct key paths, not by its size. */
     public Analysis analyze(InputStream json, boolean jsonLines) {
         Profile profile = new Profile();
-        Shape shape = reader.stream(json, jsonLines, profile::add);
+        Shape shape = reader.tokens(json, jsonLines, profile::read);
         return profile.decide(shape);
+    }
+
+    /** One field of a record as read from the parser: a scalar's kind, or a tree of a nested value. */
+    private static final class Field {
+        String key;
+        JsonToken token;
+        boolean fitsLong;
+        String text;
+        JsonNode tree;
     }
 
     private final class Profile {
@@ -60,6 +73,72 @@ public final class StructureAnalyzer {
         private boolean tooManyPaths;
         private JsonNode first;
         private final Leaves leaves = new Leaves(settings.maxDepth());
+        /** The current record's fields, reused from record to record; the first {@link #count} are in use. */
+        private Field[] fields = new Field[0];
+
+        private int count;
+        private final Set<String> keys = new HashSet<>();
+
+        /**
+         * Profiles the record at the parser. An object's scalar fields are read from the tokens, not made into
+         * nodes: building a tree of every record was half of the analysis's time on tabular files. The first
+         * record may be the whole file (a document): it is read whole, as anything but an object is.
+         */
+        void read(JsonParser parser) throws IOException {
+            if (records == 0 || parser.currentToken() != JsonToken.START_OBJECT) {
+                add(JsonRecords.MAPPER.readTree(parser));
+                return;
+            }
+            records++;
+            first = null;
+            count = 0;
+            keys.clear();
+            for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+                String key = parser.currentName();
+                token = parser.nextToken();
+                Field field = keys.add(key) ? next() : repeated(key); // a repeated key: the last value counts
+                field.key = key;
+                field.token = token;
+                field.tree = token.isScalarValue() ? null : JsonRecords.MAPPER.readTree(parser);
+                field.text = token == JsonToken.VALUE_STRING ? parser.getString() : null;
+                field.fitsLong = token == JsonToken.VALUE_NUMBER_INT
+                        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+            }
+            int deepest = 0;
+            for (int i = 0; i < count; i++) {
+                Field field = fields[i];
+                List<String> path = leaves.path(List.of(), field.key);
+                if (field.tree == null) {
+                    PathStats stats = stats(path);
+                    if (stats != null) {
+                        stats.add(field.token, field.fitsLong, field.text);
+                    }
+                } else {
+                    deepest = Math.max(deepest, depthOf(field.tree));
+                    leaves.walk(path, field.tree, 1, this::leaf);
+                }
+            }
+            depth = Math.max(depth, deepest + 1);
+        }
+
+        private Field next() {
+            if (count == fields.length) {
+                fields = Arrays.copyOf(fields, Math.max(16, count * 2));
+                for (int i = count; i < fields.length; i++) {
+                    fields[i] = new Field();
+                }
+            }
+            return fields[count++];
+        }
+
+        private Field repeated(String key) {
+            for (int i = 0; i < count; i++) {
+                if (fields[i].key.equals(key)) {
+                    return fields[i];
+                }
+            }
+            throw new IllegalStateException("Key seen but not kept: " + key);
+        }
 
         void add(JsonNode record) {
             records++;
@@ -69,18 +148,28 @@ public final class StructureAnalyzer {
                 nonObjects++;
                 return;
             }
-            leaves.walk(record, (path, value) -> {
-                PathStats stats = paths.get(path);
-                if (stats == null) {
-                    if (paths.size() >= settings.maxPaths()) {
-                        tooManyPaths = true;
-                        return;
-                    }
-                    stats = new PathStats(path);
-                    paths.put(path, stats);
-                }
+            leaves.walk(record, this::leaf);
+        }
+
+        private void leaf(List<String> path, JsonNode value) {
+            PathStats stats = stats(path);
+            if (stats != null) {
                 stats.add(value);
-            });
+            }
+        }
+
+        /** The statistics of a path, new if need be; null once the file has more paths than a profile keeps. */
+        private PathStats stats(List<String> path) {
+            PathStats stats = paths.get(path);
+            if (stats == null) {
+                if (paths.size() >= settings.maxPaths()) {
+                    tooManyPaths = true;
+                    return null;
+                }
+                stats = new PathStats(path);
+                paths.put(path, stats);
+            }
+            return stats;
         }
 
         Analysis decide(Shape shape) {

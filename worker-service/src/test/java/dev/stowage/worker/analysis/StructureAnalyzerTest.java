@@ -34,6 +34,39 @@ class StructureAnalyzerTest {
     }
 
     @Test
+    void recordsProfiledFromTheirTokensCountAsTheirTreesWould() {
+        // The analysis reads records' fields from the parser's tokens; Jackson's trees are the reference: the same
+        // records written back from trees (a repeated key keeps its last value) must profile the same.
+        String repeated = """
+                [{"a": 1, "b": {"c": true}, "s": "x"},
+                 {"a": 1, "b": {"c": true}, "a": "one", "b": 5, "s": "2024-01-01", "s": null},
+                 {"b": 6, "b": {"c": false, "c": {"d": [1, 2]}}, "a": 12345678901234567890, "a": 1.5e3, "e": {}}]
+                """;
+        List<byte[]> files = new java.util.ArrayList<>(List.of(repeated.getBytes(StandardCharsets.UTF_8)));
+        for (String path : List.of("vega/cars.json", "vega/movies.json", "vega/flights-2k.json", "vega/barley.json")) {
+            files.add(Corpora.bytes(path));
+        }
+        for (byte[] file : files) {
+            StringBuilder trees = new StringBuilder("[");
+            JsonRecords.read(
+                    file,
+                    false,
+                    record -> trees.append(trees.length() > 1 ? "," : "").append(record));
+            byte[] rewritten = trees.append("]").toString().getBytes(StandardCharsets.UTF_8);
+
+            Analysis fromTokens = analyzer.analyze(file, false);
+            Analysis fromTrees = analyzer.analyze(rewritten, false);
+            assertThat(fromTokens.details()).isEqualTo(fromTrees.details());
+            assertThat(fromTokens.columns()).isEqualTo(fromTrees.columns());
+            assertThat(fromTokens.depth()).isEqualTo(fromTrees.depth());
+            assertThat(fromTokens.storage()).isEqualTo(fromTrees.storage());
+        }
+        assertThat(analyzer.analyze(repeated.getBytes(StandardCharsets.UTF_8), false)
+                        .depth())
+                .isEqualTo(4);
+    }
+
+    @Test
     void moviesKeepsATitleThatIsANumberWithoutMistypingTheColumn() {
         Analysis movies = analyzer.analyze(Corpora.bytes("vega/movies.json"), false);
 
