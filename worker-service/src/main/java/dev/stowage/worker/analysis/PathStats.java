@@ -37,15 +37,7 @@ final class PathStats {
         } else if (value.isNumber()) {
             decimals++;
         } else if (value.isString()) {
-            strings++;
-            String text = value.stringValue();
-            if (Strings.isDate(text)) {
-                dates++;
-            } else if (Strings.isTimestamp(text)) {
-                timestamps++;
-            } else if (Strings.isUuid(text)) {
-                uuids++;
-            }
+            addString(value.stringValue());
         } else if (value.isArray()) {
             arrays++;
             arrayElements += value.size();
@@ -73,17 +65,19 @@ final class PathStats {
                 }
             }
             case VALUE_NUMBER_FLOAT -> decimals++;
-            case VALUE_STRING -> {
-                strings++;
-                if (Strings.isDate(text)) {
-                    dates++;
-                } else if (Strings.isTimestamp(text)) {
-                    timestamps++;
-                } else if (Strings.isUuid(text)) {
-                    uuids++;
-                }
-            }
+            case VALUE_STRING -> addString(text);
             default -> throw new IllegalArgumentException("Not a scalar: " + token);
+        }
+    }
+
+    private void addString(String text) {
+        strings++;
+        if (Strings.isDate(text)) {
+            dates++;
+        } else if (Strings.isTimestamp(text)) {
+            timestamps++;
+        } else if (Strings.isUuid(text)) {
+            uuids++;
         }
     }
 
