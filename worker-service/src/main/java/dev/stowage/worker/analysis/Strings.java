@@ -73,7 +73,16 @@ final class Strings {
             return false;
         }
         int year = century * 100 + yearOfCentury;
-        return year >= 1 && day <= java.time.YearMonth.of(year, month).lengthOfMonth();
+        return year >= 1 && day <= lengthOfMonth(year, month);
+    }
+
+    /** As {@code YearMonth.lengthOfMonth()}, without making one per string (proleptic Gregorian, as PostgreSQL). */
+    private static int lengthOfMonth(int year, int month) {
+        if (month == 2) {
+            boolean leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            return leap ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
     }
 
     /** The number of two digits at {@code at}, or -1. */
@@ -88,7 +97,7 @@ final class Strings {
     }
 
     static boolean isUuid(String text) {
-        return UUID.matcher(text).matches();
+        return text.length() == 36 && UUID.matcher(text).matches(); // the length first: most strings are not
     }
 
     /** Keys that are data rather than names: numbers, UUIDs, dates. */
