@@ -15,7 +15,7 @@ import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.processing.AnalyzerProperties;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -134,13 +135,13 @@ public class SqlTableWriter {
     public Stored write(Table table, FileContent content, boolean jsonLines, int maxDepth) {
         Target target = table.target();
         List<Column> columns = table.columns();
-        String copy = "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin"
+        String copy = "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin with (format binary)"
                 .formatted(
                         Identifiers.qualified(table.schema(), target.dataset()),
                         columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
-        RowWriter rows = new RowWriter(target.fileId().toString(), columns, maxDepth);
+        RowWriter rows = new RowWriter(target.fileId(), columns, maxDepth);
         try {
-            long written = Copy.in(jdbc, copy, content.size(), out -> {
+            long written = Copy.binary(jdbc, copy, content.size(), out -> {
                 try (InputStream json = content.open()) {
                     JsonRecords.readTokens(json, jsonLines, record -> rows.write(out, record));
                 }
@@ -266,34 +267,40 @@ public class SqlTableWriter {
     }
 
     /**
-     * Turns records into COPY text rows: typed values, then {@code _extra} and {@code _absent}. A record's scalar
-     * fields are read straight from the parser's tokens into their columns; only nested values and values no column
-     * holds become trees. Records are what the tabular path spends its time on: building a tree of each one cost
-     * the worker as much again (bench/README.md).
+     * Turns records into binary COPY rows: {@code _file_id}, {@code _row}, the typed values, then {@code _extra}
+     * and {@code _absent}. A record's scalar fields are read straight from the parser's tokens into their columns'
+     * encoding; only nested values and values no column holds become trees. Building a tree of every record, and
+     * PostgreSQL parsing every value's text, was most of the tabular path's time (bench/README.md).
      */
     private static final class RowWriter {
-        /** The value of a column that holds JSON null: distinct from a column whose key the record lacks. */
-        private static final String JSON_NULL = new String(CopyText.NULL);
+        /** {@link #ends} of a column whose key the record lacks; of one that holds JSON null. */
+        private static final int ABSENT = -2;
 
-        private final String fileId;
+        private static final int JSON_NULL = -1;
+
+        private final UUID fileId;
         private final List<Column> columns;
         private final Map<List<String>, Integer> index = new HashMap<>();
         /** The columns under each top-level key, forgotten when a record repeats the key (the last one wins). */
         private final Map<String, int[]> columnsUnder = new HashMap<>();
 
         private final Leaves leaves;
-        /** The current record's value of each column, unescaped; null where the record lacks the key. */
-        private final String[] values;
+        /** The current record's encoded column values, each at {@code starts[i]} to {@code ends[i]}. */
+        private final CopyBinary values = new CopyBinary();
 
+        private final int[] starts;
+        private final int[] ends;
+        private final CopyBinary row = new CopyBinary();
         private final Set<String> keys = new HashSet<>();
         private ObjectNode extra;
         long count;
 
-        RowWriter(String fileId, List<Column> columns, int maxDepth) {
+        RowWriter(UUID fileId, List<Column> columns, int maxDepth) {
             this.fileId = fileId;
             this.columns = columns;
             this.leaves = new Leaves(maxDepth);
-            this.values = new String[columns.size()];
+            this.starts = new int[columns.size()];
+            this.ends = new int[columns.size()];
             Map<String, List<Integer>> under = new HashMap<>();
             for (int i = 0; i < columns.size(); i++) {
                 List<String> path = columns.get(i).path();
@@ -304,8 +311,9 @@ public class SqlTableWriter {
                     key, list.stream().mapToInt(Integer::intValue).toArray()));
         }
 
-        void write(Writer out, JsonParser parser) throws IOException {
-            Arrays.fill(values, null);
+        void write(OutputStream out, JsonParser parser) throws IOException {
+            Arrays.fill(ends, ABSENT);
+            values.clear();
             extra = null;
             keys.clear();
             if (parser.currentToken() != JsonToken.START_OBJECT) {
@@ -321,12 +329,7 @@ public class SqlTableWriter {
                     }
                     List<String> path = leaves.path(List.of(), key);
                     Integer i = token.isScalarValue() ? index.get(path) : null;
-                    String value = i == null
-                            ? null
-                            : scalar(parser, token, columns.get(i).type());
-                    if (value != null) {
-                        values[i] = value;
-                    } else {
+                    if (i == null || !scalar(parser, token, i)) {
                         leaves.walk(path, JsonRecords.MAPPER.readTree(parser), 1, this::leaf);
                     }
                 }
@@ -337,7 +340,7 @@ public class SqlTableWriter {
         private void leaf(List<String> path, JsonNode value) {
             Integer i = index.get(path);
             if (i != null && columns.get(i).type().holds(value)) {
-                values[i] = text(value);
+                encode(i, value);
                 return;
             }
             if (extra == null) {
@@ -349,75 +352,110 @@ public class SqlTableWriter {
         /** A repeated key: what its earlier value put in columns and {@code _extra} goes, as a tree would drop it. */
         private void forget(String key) {
             for (int i : columnsUnder.getOrDefault(key, new int[0])) {
-                values[i] = null;
+                ends[i] = ABSENT;
             }
             if (extra != null) {
                 extra.remove(key);
             }
         }
 
-        /** The current scalar token's value as the column of {@code type} stores it, or null if it cannot. */
-        private static String scalar(JsonParser parser, JsonToken token, SqlType type) {
-            return switch (token) {
-                case VALUE_NULL -> JSON_NULL;
-                case VALUE_TRUE -> type == SqlType.BOOLEAN ? "t" : null;
-                case VALUE_FALSE -> type == SqlType.BOOLEAN ? "f" : null;
-                // The number as written: PostgreSQL reads it to the same value as its BigDecimal would be.
-                case VALUE_NUMBER_INT ->
-                    type == SqlType.NUMERIC
-                                    || (type == SqlType.BIGINT
-                                            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER)
-                            ? parser.getString()
-                            : null;
-                case VALUE_NUMBER_FLOAT -> type == SqlType.NUMERIC ? parser.getString() : null;
+        /** Encodes the current scalar token as column {@code i}'s value if the column holds it; says whether. */
+        private boolean scalar(JsonParser parser, JsonToken token, int i) {
+            SqlType type = columns.get(i).type();
+            starts[i] = values.length();
+            switch (token) {
+                case VALUE_NULL -> {
+                    ends[i] = JSON_NULL;
+                    return true;
+                }
+                case VALUE_TRUE, VALUE_FALSE -> {
+                    if (type != SqlType.BOOLEAN) {
+                        return false;
+                    }
+                    values.booleanField(token == JsonToken.VALUE_TRUE);
+                }
+                case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    if (type == SqlType.NUMERIC) {
+                        values.numericField(parser.getDecimalValue());
+                    } else if (type == SqlType.BIGINT
+                            && token == JsonToken.VALUE_NUMBER_INT
+                            && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+                        values.bigintField(parser.getLongValue());
+                    } else {
+                        return false;
+                    }
+                }
                 case VALUE_STRING -> {
                     String text = parser.getString();
-                    yield type.holdsString(text) ? text : null;
+                    if (!type.holdsString(text)) {
+                        return false;
+                    }
+                    encodeString(type, text);
                 }
-                default -> null;
-            };
+                default -> {
+                    return false;
+                }
+            }
+            ends[i] = values.length();
+            return true;
         }
 
-        /** A value {@link SqlType#holds} as its column stores it. */
-        private static String text(JsonNode value) {
+        /** Encodes a value column {@code i} {@link SqlType#holds}. */
+        private void encode(int i, JsonNode value) {
             if (value.isNull()) {
-                return JSON_NULL;
+                ends[i] = JSON_NULL;
+                return;
             }
-            if (value.isBoolean()) {
-                return value.booleanValue() ? "t" : "f";
+            starts[i] = values.length();
+            SqlType type = columns.get(i).type();
+            switch (type) {
+                case BOOLEAN -> values.booleanField(value.booleanValue());
+                case BIGINT -> values.bigintField(value.longValue());
+                case NUMERIC -> values.numericField(value.decimalValue());
+                default -> encodeString(type, value.stringValue());
             }
-            return value.isNumber() ? value.numberValue().toString() : value.stringValue();
+            ends[i] = values.length();
         }
 
-        private void row(Writer out) throws IOException {
-            out.write(fileId);
-            out.write('\t');
-            out.write(Long.toString(count++));
+        private void encodeString(SqlType type, String text) {
+            switch (type) {
+                case DATE -> values.dateField(text);
+                case TIMESTAMPTZ -> values.timestampField(text);
+                case UUID -> values.uuidField(text);
+                default -> values.textField(text);
+            }
+        }
+
+        private void row(OutputStream out) throws IOException {
+            row.clear();
+            row.int16(columns.size() + 4);
+            row.uuidField(fileId);
+            row.bigintField(count++);
             List<String> absent = null;
-            for (int i = 0; i < values.length; i++) {
-                out.write('\t');
-                String value = values[i];
-                if (value == null) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (ends[i] == ABSENT) {
                     if (absent == null) {
                         absent = new ArrayList<>();
                     }
                     absent.add(columns.get(i).name());
-                    out.write(CopyText.NULL);
-                } else if (value == JSON_NULL) {
-                    out.write(CopyText.NULL);
+                    row.nullField();
+                } else if (ends[i] == JSON_NULL) {
+                    row.nullField();
                 } else {
-                    CopyText.field(out, value);
+                    row.append(values, starts[i], ends[i]);
                 }
             }
-            out.write('\t');
             if (extra == null) {
-                out.write(CopyText.NULL);
+                row.nullField();
             } else {
-                CopyText.field(out, extra.toString());
+                row.jsonbField(extra.toString());
             }
-            out.write('\t');
-            out.write(absent == null ? CopyText.NULL : "{" + String.join(",", absent) + "}");
-            out.write('\n');
+            if (absent == null) {
+                row.nullField();
+            } else {
+                row.textArrayField(absent);
+            }
+            row.writeTo(out);
         }
     }
 }
