@@ -133,7 +133,9 @@ public final class JsonRecords {
     }
 
     private Shape stream(JsonParser source, boolean jsonLines, RecordReader records) {
-        JsonParser parser = new KeyCountingParser(source, limits);
+        // Without a limit on keys (storing, after the analysis enforced it) the counting wrapper is only cost.
+        JsonParser parser =
+                limits.maxKeysPerObject() == Integer.MAX_VALUE ? source : new KeyCountingParser(source, limits);
         try (parser) {
             JsonToken first = parser.nextToken();
             if (first == null) {

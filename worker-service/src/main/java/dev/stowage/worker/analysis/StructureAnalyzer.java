@@ -77,7 +77,7 @@ public final class StructureAnalyzer {
         private Field[] fields = new Field[0];
 
         private int count;
-        private final Set<String> keys = new HashSet<>();
+        private final RepeatedKeys keys = new RepeatedKeys();
 
         /**
          * Profiles the record at the parser. An object's scalar fields are read from the tokens, not made into
@@ -92,11 +92,11 @@ public final class StructureAnalyzer {
             records++;
             first = null;
             count = 0;
-            keys.clear();
+            keys.nextRecord();
             for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
                 String key = parser.currentName();
                 token = parser.nextToken();
-                Field field = keys.add(key) ? next() : repeated(key); // a repeated key: the last value counts
+                Field field = keys.repeated(key) ? repeated(key) : next(); // a repeated key: the last value counts
                 field.key = key;
                 field.token = token;
                 field.tree = token.isScalarValue() ? null : JsonRecords.MAPPER.readTree(parser);

@@ -168,35 +168,82 @@ final class CopyBinary {
      * 10000), the sign and the display scale, which is the value's scale as its text would give it.
      */
     void numericField(BigDecimal value) {
-        int scale = Math.max(0, value.scale());
         String digits = value.unscaledValue().abs().toString();
-        if (value.signum() == 0) {
+        numeric(value.signum() < 0, digits, 0, digits.length(), value.scale(), value);
+    }
+
+    /** The same from a JSON number's text, as PostgreSQL would read it: no BigDecimal made of it. */
+    void numericField(String json) {
+        boolean negative = json.charAt(0) == '-';
+        int from = negative ? 1 : 0;
+        int exponentAt = Math.max(json.indexOf('e', from), json.indexOf('E', from));
+        int end = exponentAt < 0 ? json.length() : exponentAt;
+        int point = json.indexOf('.', from);
+        if (point >= end) {
+            point = -1;
+        }
+        long exponent = 0;
+        if (exponentAt >= 0) {
+            int at = exponentAt + 1;
+            boolean down = json.charAt(at) == '-';
+            at += json.charAt(at) == '-' || json.charAt(at) == '+' ? 1 : 0;
+            for (; at < json.length() && exponent < Integer.MAX_VALUE; at++) {
+                exponent = exponent * 10 + (json.charAt(at) - '0'); // capped: beyond it numeric holds nothing anyway
+            }
+            exponent = down ? -exponent : exponent;
+        }
+        String digits =
+                point < 0 ? json.substring(from, end) : json.substring(from, point) + json.substring(point + 1, end);
+        int lead = 0;
+        while (lead < digits.length() && digits.charAt(lead) == '0') {
+            lead++;
+        }
+        long scale = (point < 0 ? 0 : end - point - 1) - exponent;
+        numeric(negative && lead < digits.length(), digits, lead, digits.length(), scale, json);
+    }
+
+    /**
+     * Digits {@code from} to {@code to} (no leading zero; none at all for zero) times 10^-{@code scale}.
+     *
+     * @param shown the number as given, for the error message
+     */
+    private void numeric(boolean negative, String digits, int from, int to, long valueScale, Object shown) {
+        if (valueScale > NUMERIC_MAX_SCALE || valueScale < -(Short.MAX_VALUE + 1L) * 4) {
+            throw outOfRange(shown);
+        }
+        int scale = (int) Math.max(0, valueScale);
+        if (from == to || (to - from == 1 && digits.charAt(from) == '0')) {
             numericHeader(0, 0, NUMERIC_POSITIVE, scale);
             return;
         }
         // The value is digits × 10^exponent; digit i (from the left) stands for 10^(pointAt - 1 - i).
-        long exponent = -(long) value.scale();
-        long pointAt = digits.length() + exponent;
+        long exponent = -valueScale;
+        long pointAt = (to - from) + exponent;
         long weight = Math.floorDiv(pointAt - 1, 4);
         long last = Math.floorDiv(exponent, 4);
-        if (scale > NUMERIC_MAX_SCALE || weight > Short.MAX_VALUE || last < Short.MIN_VALUE) {
-            throw new NumberFormatException("The number %s is outside what PostgreSQL's numeric can hold."
-                    .formatted(value.toString().length() > 40 ? value.toString().substring(0, 40) + "…" : value));
+        if (weight > Short.MAX_VALUE || last < Short.MIN_VALUE) {
+            throw outOfRange(shown);
         }
         int count = (int) (weight - last + 1);
         int[] groups = new int[count];
-        for (int i = 0; i < digits.length(); i++) {
-            long power = pointAt - 1 - i;
+        for (int i = from; i < to; i++) {
+            long power = pointAt - 1 - (i - from);
             long group = Math.floorDiv(power, 4);
             groups[(int) (weight - group)] += (digits.charAt(i) - '0') * POWERS[(int) (power - group * 4)];
         }
         while (count > 0 && groups[count - 1] == 0) {
             count--; // trailing zero groups carry nothing; the display scale keeps the zeros
         }
-        numericHeader(count, (int) weight, value.signum() < 0 ? NUMERIC_NEGATIVE : NUMERIC_POSITIVE, scale);
+        numericHeader(count, (int) weight, negative ? NUMERIC_NEGATIVE : NUMERIC_POSITIVE, scale);
         for (int i = 0; i < count; i++) {
             int16(groups[i]);
         }
+    }
+
+    private static NumberFormatException outOfRange(Object number) {
+        String text = number.toString();
+        return new NumberFormatException("The number %s is outside what PostgreSQL's numeric can hold."
+                .formatted(text.length() > 40 ? text.substring(0, 40) + "…" : text));
     }
 
     private static final int[] POWERS = {1, 10, 100, 1000};

@@ -10,6 +10,7 @@ import dev.stowage.worker.analysis.Column;
 import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.Leaves;
+import dev.stowage.worker.analysis.RepeatedKeys;
 import dev.stowage.worker.analysis.SqlType;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.processing.AnalyzerProperties;
@@ -291,7 +292,7 @@ public class SqlTableWriter {
         private final int[] starts;
         private final int[] ends;
         private final CopyBinary row = new CopyBinary();
-        private final Set<String> keys = new HashSet<>();
+        private final RepeatedKeys keys = new RepeatedKeys();
         private ObjectNode extra;
         long count;
 
@@ -315,7 +316,7 @@ public class SqlTableWriter {
             Arrays.fill(ends, ABSENT);
             values.clear();
             extra = null;
-            keys.clear();
+            keys.nextRecord();
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 leaves.walk(JsonRecords.MAPPER.readTree(parser), this::leaf);
             } else {
@@ -324,7 +325,7 @@ public class SqlTableWriter {
                         token = parser.nextToken()) {
                     String key = parser.currentName();
                     token = parser.nextToken();
-                    if (!keys.add(key)) {
+                    if (keys.repeated(key)) {
                         forget(key);
                     }
                     List<String> path = leaves.path(List.of(), key);
@@ -376,7 +377,7 @@ public class SqlTableWriter {
                 }
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
                     if (type == SqlType.NUMERIC) {
-                        values.numericField(parser.getDecimalValue());
+                        values.numericField(parser.getString()); // as written: no BigDecimal made of it
                     } else if (type == SqlType.BIGINT
                             && token == JsonToken.VALUE_NUMBER_INT
                             && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {

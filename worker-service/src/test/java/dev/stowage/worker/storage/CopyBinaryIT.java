@@ -85,6 +85,7 @@ class CopyBinaryIT {
                     .toString());
         }
         roundTrip("numeric", numbers, (out, text) -> out.numericField(new BigDecimal(text)));
+        roundTrip("numeric", numbers, CopyBinary::numericField);
     }
 
     @Test
@@ -149,6 +150,9 @@ class CopyBinaryIT {
         assertThatThrownBy(() -> out.textField("nul \u0000 inside")).isInstanceOf(UnstorableValueException.class);
         assertThatThrownBy(() -> out.textField("lone \ud800 surrogate")).isInstanceOf(UnstorableValueException.class);
         assertThatThrownBy(() -> out.numericField(new BigDecimal("1e200000")))
+                .isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> out.numericField("1e200000")).isInstanceOf(NumberFormatException.class);
+        assertThatThrownBy(() -> out.numericField("-1.5e-99999999999999999999"))
                 .isInstanceOf(NumberFormatException.class);
         assertThatThrownBy(() -> out.numericField(new BigDecimal("1e-20000")))
                 .isInstanceOf(NumberFormatException.class);
