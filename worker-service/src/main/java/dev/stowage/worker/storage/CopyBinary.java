@@ -32,8 +32,10 @@ final class CopyBinary {
 
     private static final short NUMERIC_POSITIVE = 0x0000;
     private static final short NUMERIC_NEGATIVE = 0x4000;
-    /** The largest display scale and the weight range PostgreSQL's numeric has room for. */
+    /** The largest display scale PostgreSQL's numeric has room for; its weight is a 16-bit power of 10000. */
     private static final int NUMERIC_MAX_SCALE = 0x3FFF;
+
+    private static final int[] POWERS = {1, 10, 100, 1000};
 
     private byte[] bytes = new byte[256];
     private int length;
@@ -245,8 +247,6 @@ final class CopyBinary {
         return new NumberFormatException("The number %s is outside what PostgreSQL's numeric can hold."
                 .formatted(text.length() > 40 ? text.substring(0, 40) + "…" : text));
     }
-
-    private static final int[] POWERS = {1, 10, 100, 1000};
 
     private void numericHeader(int count, int weight, short sign, int scale) {
         int32(8 + 2 * count);
