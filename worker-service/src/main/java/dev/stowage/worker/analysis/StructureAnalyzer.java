@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +59,29 @@ public final class StructureAnalyzer {
 
     /** One field of a record as read from the parser: a scalar's kind, or a tree of a nested value. */
     private static final class Field {
-        String key;
+        TopKey key;
         JsonToken token;
         boolean fitsLong;
         String text;
         JsonNode tree;
     }
+
+    /**
+     * What the profile knows of a key of records' own, found with one lookup per field: its path, its statistics
+     * once made, and the last record that had it (a record that has it again repeats it).
+     */
+    private static final class TopKey {
+        final List<String> path;
+        PathStats stats;
+        long seenIn;
+
+        TopKey(List<String> path) {
+            this.path = path;
+        }
+    }
+
+    /** Forgotten between records beyond this many keys, so a file of ever new keys costs no more memory. */
+    static final int MAX_TOP_KEYS = 10_000;
 
     private final class Profile {
         private final Map<List<String>, PathStats> paths = new LinkedHashMap<>();
@@ -77,7 +95,7 @@ public final class StructureAnalyzer {
         private Field[] fields = new Field[0];
 
         private int count;
-        private final RepeatedKeys keys = new RepeatedKeys();
+        private final Map<String, TopKey> topKeys = new HashMap<>();
 
         /**
          * Profiles the record at the parser. An object's scalar fields are read from the tokens, not made into
@@ -92,11 +110,15 @@ public final class StructureAnalyzer {
             records++;
             first = null;
             count = 0;
-            keys.nextRecord();
+            if (topKeys.size() > MAX_TOP_KEYS) {
+                topKeys.clear();
+            }
             for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
-                String key = parser.currentName();
+                String name = parser.currentName();
+                TopKey key = topKeys.computeIfAbsent(name, k -> new TopKey(leaves.path(List.of(), k)));
                 token = parser.nextToken();
-                Field field = keys.repeated(key) ? repeated(key) : next(); // a repeated key: the last value counts
+                Field field = key.seenIn == records ? repeated(key) : next(); // a repeated key: the last value counts
+                key.seenIn = records;
                 field.key = key;
                 field.token = token;
                 field.tree = token.isScalarValue() ? null : JsonRecords.MAPPER.readTree(parser);
@@ -107,15 +129,17 @@ public final class StructureAnalyzer {
             int deepest = 0;
             for (int i = 0; i < count; i++) {
                 Field field = fields[i];
-                List<String> path = leaves.path(List.of(), field.key);
+                TopKey key = field.key;
                 if (field.tree == null) {
-                    PathStats stats = stats(path);
-                    if (stats != null) {
-                        stats.add(field.token, field.fitsLong, field.text);
+                    if (key.stats == null) {
+                        key.stats = stats(key.path);
+                    }
+                    if (key.stats != null) {
+                        key.stats.add(field.token, field.fitsLong, field.text);
                     }
                 } else {
                     deepest = Math.max(deepest, depthOf(field.tree));
-                    leaves.walk(path, field.tree, 1, this::leaf);
+                    leaves.walk(key.path, field.tree, 1, this::leaf);
                 }
             }
             depth = Math.max(depth, deepest + 1);
@@ -131,13 +155,13 @@ public final class StructureAnalyzer {
             return fields[count++];
         }
 
-        private Field repeated(String key) {
+        private Field repeated(TopKey key) {
             for (int i = 0; i < count; i++) {
-                if (fields[i].key.equals(key)) {
+                if (fields[i].key == key) {
                     return fields[i];
                 }
             }
-            throw new IllegalStateException("Key seen but not kept: " + key);
+            throw new IllegalStateException("Key seen but not kept: " + key.path);
         }
 
         void add(JsonNode record) {

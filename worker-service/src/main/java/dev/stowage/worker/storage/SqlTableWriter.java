@@ -10,7 +10,6 @@ import dev.stowage.worker.analysis.Column;
 import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.Leaves;
-import dev.stowage.worker.analysis.RepeatedKeys;
 import dev.stowage.worker.analysis.SqlType;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.processing.AnalyzerProperties;
@@ -279,11 +278,17 @@ public class SqlTableWriter {
 
         private static final int JSON_NULL = -1;
 
+        private static final int[] NO_COLUMNS = {};
+        /** Forgotten between records beyond this many keys. */
+        private static final int MAX_TOP_KEYS = 10_000;
+
         private final UUID fileId;
         private final List<Column> columns;
         private final Map<List<String>, Integer> index = new HashMap<>();
         /** The columns under each top-level key, forgotten when a record repeats the key (the last one wins). */
         private final Map<String, int[]> columnsUnder = new HashMap<>();
+        /** Records' own keys as met, so that a field costs one lookup (see {@link TopKey}). */
+        private final Map<String, TopKey> topKeys = new HashMap<>();
 
         private final Leaves leaves;
         /** The current record's encoded column values, each at {@code starts[i]} to {@code ends[i]}. */
@@ -292,9 +297,25 @@ public class SqlTableWriter {
         private final int[] starts;
         private final int[] ends;
         private final CopyBinary row = new CopyBinary();
-        private final RepeatedKeys keys = new RepeatedKeys();
         private ObjectNode extra;
         long count;
+
+        /**
+         * A key of records' own: its path, its column if one holds its values directly, the columns under it, and
+         * the last record that had it (a record that has it again repeats it).
+         */
+        private static final class TopKey {
+            final List<String> path;
+            final int column;
+            final int[] under;
+            long seenIn = -1;
+
+            TopKey(List<String> path, int column, int[] under) {
+                this.path = path;
+                this.column = column;
+                this.under = under;
+            }
+        }
 
         RowWriter(UUID fileId, List<Column> columns, int maxDepth) {
             this.fileId = fileId;
@@ -316,26 +337,32 @@ public class SqlTableWriter {
             Arrays.fill(ends, ABSENT);
             values.clear();
             extra = null;
-            keys.nextRecord();
+            if (topKeys.size() > MAX_TOP_KEYS) {
+                topKeys.clear(); // between records: a file of ever new keys costs no more memory
+            }
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 leaves.walk(JsonRecords.MAPPER.readTree(parser), this::leaf);
             } else {
                 for (JsonToken token = parser.nextToken();
                         token == JsonToken.PROPERTY_NAME;
                         token = parser.nextToken()) {
-                    String key = parser.currentName();
+                    TopKey key = topKeys.computeIfAbsent(parser.currentName(), this::topKey);
                     token = parser.nextToken();
-                    if (keys.repeated(key)) {
+                    if (key.seenIn == count) {
                         forget(key);
                     }
-                    List<String> path = leaves.path(List.of(), key);
-                    Integer i = token.isScalarValue() ? index.get(path) : null;
-                    if (i == null || !scalar(parser, token, i)) {
-                        leaves.walk(path, JsonRecords.MAPPER.readTree(parser), 1, this::leaf);
+                    key.seenIn = count;
+                    if (key.column < 0 || !token.isScalarValue() || !scalar(parser, token, key.column)) {
+                        leaves.walk(key.path, JsonRecords.MAPPER.readTree(parser), 1, this::leaf);
                     }
                 }
             }
             row(out);
+        }
+
+        private TopKey topKey(String name) {
+            List<String> path = leaves.path(List.of(), name);
+            return new TopKey(path, index.getOrDefault(path, -1), columnsUnder.getOrDefault(name, NO_COLUMNS));
         }
 
         private void leaf(List<String> path, JsonNode value) {
@@ -351,12 +378,12 @@ public class SqlTableWriter {
         }
 
         /** A repeated key: what its earlier value put in columns and {@code _extra} goes, as a tree would drop it. */
-        private void forget(String key) {
-            for (int i : columnsUnder.getOrDefault(key, new int[0])) {
+        private void forget(TopKey key) {
+            for (int i : key.under) {
                 ends[i] = ABSENT;
             }
             if (extra != null) {
-                extra.remove(key);
+                extra.remove(key.path.get(0));
             }
         }
 
