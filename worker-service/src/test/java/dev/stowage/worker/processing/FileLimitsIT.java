@@ -107,23 +107,12 @@ class FileLimitsIT {
 
     @Test
     void aTableStopsGrowingAtTheColumnLimitAndKeepsTheRestInExtra() {
-        UUID job = UUID.randomUUID();
-        UUID first = gateway.insertFile(
-                job,
-                "first.json",
-                "application/json",
-                "capped",
-                "[{\"a\":1,\"b\":2}]".getBytes(StandardCharsets.UTF_8));
-        gateway.publish(job, first);
-        assertThat(gateway.awaitEnded(first, Duration.ofSeconds(30))).containsEntry("status", "DONE");
-        UUID second = gateway.insertFile(
-                job,
-                "second.json",
-                "application/json",
-                "capped",
-                "[{\"c\":3,\"d\":4}]".getBytes(StandardCharsets.UTF_8));
-        gateway.publish(job, second);
-        assertThat(gateway.awaitEnded(second, Duration.ofSeconds(30))).containsEntry("status", "DONE");
+        UUID second = null;
+        for (String records : List.of("[{\"a\":1,\"b\":2}]", "[{\"c\":3,\"d\":4}]")) { // one after the other
+            second = gateway.submit(
+                    "capped.json", "application/json", "capped", records.getBytes(StandardCharsets.UTF_8));
+            assertThat(gateway.awaitEnded(second, Duration.ofSeconds(30))).containsEntry("status", "DONE");
+        }
 
         assertThat(sql.sql("select column_name from information_schema.columns where table_schema = ?"
                                 + " and table_name = 'capped' and column_name not like '\\_%' order by 1")

@@ -163,14 +163,11 @@ class FileProcessingIT {
         // Made in the storing transaction, a new table stayed locked through the first file's whole COPY, and
         // every other file of the dataset waited, timed out and spent its retries. Committed first, it stays even
         // when that file then fails (here on its last record: PostgreSQL text cannot hold NUL).
-        UUID job = UUID.randomUUID();
-        UUID failing = gateway.insertFile(
-                job,
+        UUID failing = gateway.submit(
                 "a.json",
                 "application/json",
                 "made_first",
                 utf8("[{\"v\":1,\"s\":\"x\"},{\"v\":2,\"s\":\"\\u0000\"}]"));
-        gateway.publish(job, failing);
         Map<String, Object> failed = awaitEnded(failing);
         assertThat(failed).containsEntry("status", "FAILED");
         assertThat((String) failed.get("error")).startsWith("UnstorableValue:");
@@ -184,9 +181,7 @@ class FileProcessingIT {
                 .isEqualTo("_file_id,_row,v,s,_extra,_absent");
         assertThat(rowsOf("made_first", failing)).isZero();
 
-        UUID next =
-                gateway.insertFile(job, "b.json", "application/json", "made_first", utf8("[{\"v\":3,\"s\":\"y\"}]"));
-        gateway.publish(job, next);
+        UUID next = gateway.submit("b.json", "application/json", "made_first", utf8("[{\"v\":3,\"s\":\"y\"}]"));
         assertThat(awaitEnded(next)).containsEntry("status", "DONE");
         assertThat(rowsOf("made_first", next)).isEqualTo(1);
     }
