@@ -100,9 +100,8 @@ class FileProcessor {
             storage = analysis.storage().name();
             Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
             Stored stored = metrics.store(() -> {
-                SqlTableWriter.Table table = analysis.storage() == Storage.SQL
-                        ? transaction.execute(tx -> tables.prepare(target, analysis))
-                        : null;
+                SqlTableWriter.Table table =
+                        analysis.storage() == Storage.SQL ? tables.prepare(target, analysis) : null;
                 return transaction.execute(tx -> store(claim, target, analysis, table, content));
             });
             if (stored == null) {

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
@@ -56,6 +57,7 @@ public class SqlTableWriter {
     private static final String LOCK_TABLE_DDL = "select pg_advisory_xact_lock(hashtextextended(?, 0))";
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
     private final DatasetsProperties datasets;
     private final int maxColumns;
 
@@ -67,8 +69,13 @@ public class SqlTableWriter {
         }
     });
 
-    SqlTableWriter(JdbcTemplate jdbc, DatasetsProperties datasets, AnalyzerProperties analyzer) {
+    SqlTableWriter(
+            JdbcTemplate jdbc,
+            TransactionTemplate transaction,
+            DatasetsProperties datasets,
+            AnalyzerProperties analyzer) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
         this.datasets = datasets;
         this.maxColumns = analyzer.maxColumns();
     }
@@ -83,11 +90,12 @@ public class SqlTableWriter {
 
     /**
      * Makes the dataset's table hold the file's columns (creates it, adds columns, widens types, records them in
-     * the catalog) in the caller's transaction, which must be one of its own, committed before the rows are
-     * stored. A table being created or altered is closed to every other session until that transaction ends:
-     * when it was the storing one, a large first file kept every other file of its dataset waiting through its
-     * whole COPY, and they timed out and spent their retries. A table or column made for a file that then fails
-     * stays, empty: later files use it.
+     * the catalog), outside any transaction of the caller's: what it changes commits in a short transaction of its
+     * own, before the rows are stored. A table being created or altered is closed to every other session until that
+     * transaction ends: when it was the storing one, a large first file kept every other file of its dataset
+     * waiting through its whole COPY, and they timed out and spent their retries. A table or column made for a file
+     * that then fails stays, empty: later files use it. A file that needs no change (the usual case) costs no
+     * transaction at all.
      */
     public Table prepare(Target target, Analysis analysis) {
         String schema = datasets.schemaFor(target.tenant());
@@ -105,7 +113,12 @@ public class SqlTableWriter {
         if (plan.ddl.isEmpty() && plan.catalogAdditions.isEmpty()) {
             return plan.columns;
         }
-        if (plan.newSchema) {
+        return transaction.execute(tx -> change(schema, key, target, proposed, plan.newSchema));
+    }
+
+    /** The DDL and catalog rows the file's columns need, serialized per table; in a transaction. */
+    private List<Column> change(String schema, String key, Target target, List<Column> proposed, boolean newSchema) {
+        if (newSchema) {
             // A tenant's first table: its schema, made once under a lock of its own so that workers creating
             // two tables of the tenant at once do not both try.
             jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + schema);
@@ -113,7 +126,7 @@ public class SqlTableWriter {
         }
         jdbc.queryForList(LOCK_TABLE_DDL, "stowage.ddl:" + key);
         // Read afresh: another worker may have changed the table while we waited, or what we knew was old.
-        plan = plan(schema, target, proposed, read(schema, target));
+        Plan plan = plan(schema, target, proposed, read(schema, target));
         known.remove(key); // the DDL below is not committed yet
         plan.ddl.forEach(jdbc::execute);
         for (Column added : plan.catalogAdditions) {
