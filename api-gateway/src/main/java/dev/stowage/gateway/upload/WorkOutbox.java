@@ -25,7 +25,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class WorkOutbox {
 
-    private static final String MARK_PUBLISHED = "update files set published_at = now() where id = any(?)";
+    /**
+     * Skips rows another transaction holds, and so never waits: those are workers' (the claim sets {@code
+     * published_at} itself, a worker holding the message being proof enough), and a worker's batch locks its rows
+     * in id order while this update's bitmap scan would lock them in the order of the table: waiting here had
+     * made the two deadlock.
+     */
+    private static final String MARK_PUBLISHED = "update files set published_at = now() where id in"
+            + " (select id from files where id = any(?) and published_at is null for update skip locked)";
 
     private static final Logger log = LoggerFactory.getLogger(WorkOutbox.class);
 

@@ -7,7 +7,6 @@ import dev.stowage.model.Storage;
 import dev.stowage.model.Topology;
 import dev.stowage.worker.analysis.Analysis;
 import dev.stowage.worker.analysis.Identifiers;
-import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.storage.DocumentWriter;
 import dev.stowage.worker.storage.FileContent;
@@ -18,9 +17,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -28,13 +30,23 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Handles one delivery: claims an attempt, analyzes the file, and stores it in one transaction together with its
- * DONE status, so a file is either fully stored and DONE or not stored at all. A redelivery of a file that ended,
- * or that another delivery is storing right now, stores nothing. Failures are classified: transient ones go to the
- * next retry tier while the budget lasts, the rest end FAILED and go to the dead-letter queue.
+ * Handles a batch of deliveries: claims an attempt at each file (one statement for the batch), analyzes each file,
+ * and stores it in one transaction together with its DONE status, so a file is either fully stored and DONE or not
+ * stored at all. Small files of a batch share one storing transaction (one commit instead of one per file); if
+ * that transaction fails, each of them is stored again in a transaction of its own, so one file's failure stays
+ * its own. A redelivery of a file that ended, or that another delivery is storing right now, stores nothing.
+ * Failures are classified: transient ones go to the next retry tier while the budget lasts, the rest end FAILED
+ * and go to the dead-letter queue.
  */
 @Service
 class FileProcessor {
+
+    /**
+     * Files up to this size are stored together with the batch's other small files. A larger file is stored in a
+     * transaction of its own: its rows dwarf the per-transaction cost that sharing saves, and a shared transaction
+     * would hold its neighbours' row locks and bytes through its whole COPY.
+     */
+    static final int SHARED_TRANSACTION_MAX_FILE_SIZE = 64 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(FileProcessor.class);
 
@@ -75,80 +87,175 @@ class FileProcessor {
         this.metrics = metrics;
     }
 
-    Outcome process(FileMessage work, Message message) {
-        boolean replayed = DeadLetterHistory.wasDeadLetteredFrom(message, workQueue);
-        Optional<Claim> claimed;
+    /** A delivery of a work message. */
+    record Delivery(FileMessage work, Message message) {}
+
+    /** A claimed file on its way through the batch. */
+    private final class Attempt {
+        final Claim claim;
+        final Message message;
+        final Target target;
+        final ProcessingMetrics.Processing processing = metrics.start();
+        Analysis analysis;
+        Outcome outcome;
+
+        Attempt(Claim claim, Message message) {
+            this.claim = claim;
+            this.message = message;
+            this.target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
+        }
+
+        String storage() {
+            return analysis == null ? "none" : analysis.storage().name();
+        }
+
+        void end(Outcome outcome, String result) {
+            this.outcome = outcome;
+            processing.end(result, storage());
+        }
+    }
+
+    /** Processes the deliveries; says what to do with each message, in the same order. */
+    List<Outcome> process(List<Delivery> deliveries) {
+        Map<UUID, Claim> claims;
         try {
-            claimed = states.claim(work.fileId(), work.jobId(), worker.id(), replayed);
+            for (Delivery delivery : deliveries) {
+                if (DeadLetterHistory.wasDeadLetteredFrom(delivery.message(), workQueue)) {
+                    states.replayed(delivery.work().fileId());
+                }
+            }
+            claims = states.claim(deliveries.stream().map(Delivery::work).toList(), worker.id());
         } catch (RuntimeException e) {
-            return unrecorded(message, FailureClassifier.classify(e));
-        }
-        if (claimed.isEmpty()) {
-            log.info("File {} already ended or unknown; delivery ignored", work.fileId());
-            return Outcome.ACK;
-        }
-        Claim claim = claimed.get();
-        ProcessingMetrics.Processing processing = metrics.start();
-        String result = "failed";
-        String storage = "none";
-        try {
-            if (claim.tryInBudget() > 1 + delays.size()) {
-                return failOrRetry(claim, message, lostAttempts(claim));
-            }
-            FileContent content = claim.content();
-            Analysis analysis = metrics.analyze(() -> analyze(content, claim.jsonLines()));
-            storage = analysis.storage().name();
-            Target target = new Target(claim.fileId(), claim.tenant(), dataset(claim));
-            Stored stored = metrics.store(() -> {
-                SqlTableWriter.Table table =
-                        analysis.storage() == Storage.SQL ? tables.prepare(target, analysis) : null;
-                return transaction.execute(tx -> store(claim, target, analysis, table, content));
-            });
-            if (stored == null) {
-                states.duplicate(claim);
-                result = "duplicate";
-                return Outcome.ACK;
-            }
-            metrics.stored(storage, stored.records(), content.size());
-            log.debug(
-                    "File {} ({}) stored as {} in {}: {} records",
-                    claim.fileId(),
-                    claim.name(),
-                    stored.storage(),
-                    stored.table(),
-                    stored.records());
-            result = "done";
-            return Outcome.ACK;
-        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             Failure failure = FailureClassifier.classify(e);
-            result = failure.transientFailure() && claim.tryInBudget() <= delays.size() ? "retried" : "failed";
-            return failOrRetry(claim, message, failure);
-        } finally {
-            processing.end(result, storage);
+            return deliveries.stream()
+                    .map(delivery -> unrecorded(delivery.message(), failure))
+                    .toList();
+        }
+        List<Attempt> attempts = new ArrayList<>();
+        List<Attempt> analyzed = new ArrayList<>();
+        for (Delivery delivery : deliveries) {
+            // removed once claimed: a second message for the same file in this batch finds it taken
+            Claim claim = claims.remove(delivery.work().fileId());
+            if (claim == null) {
+                log.info(
+                        "File {} already ended or unknown; delivery ignored",
+                        delivery.work().fileId());
+                attempts.add(null);
+                continue;
+            }
+            Attempt attempt = new Attempt(claim, delivery.message());
+            attempts.add(attempt);
+            if (claim.tryInBudget() > 1 + delays.size()) {
+                attempt.end(failOrRetry(claim, attempt.message, lostAttempts(claim)), "failed");
+                continue;
+            }
+            try {
+                attempt.analysis = metrics.analyze(() -> analyze(claim.content(), claim.jsonLines()));
+                analyzed.add(attempt);
+            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+                fail(attempt, e);
+            }
+        }
+        List<Attempt> small = analyzed.stream()
+                .filter(a -> a.claim.content().size() <= SHARED_TRANSACTION_MAX_FILE_SIZE)
+                .toList();
+        if (small.size() > 1 && storeTogether(small)) {
+            analyzed.removeAll(small);
+        }
+        analyzed.forEach(attempt -> storeAlone(attempt));
+        return attempts.stream()
+                .map(attempt -> attempt == null ? Outcome.ACK : attempt.outcome)
+                .toList();
+    }
+
+    /** Stores the files in one transaction; false (and nothing stored) if that failed. */
+    private boolean storeTogether(List<Attempt> files) {
+        try {
+            store(files);
+            return true;
+        } catch (RuntimeException e) {
+            log.info("Storing {} files in one transaction failed ({}); storing each alone", files.size(), e.toString());
+            return false;
+        }
+    }
+
+    private void storeAlone(Attempt attempt) {
+        try {
+            store(List.of(attempt));
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            fail(attempt, e);
         }
     }
 
     /**
-     * The storing transaction; null when another delivery already stored the file.
-     *
-     * @param table the dataset table, made ready in a transaction before this one, if the file is stored as SQL
+     * Stores the files in one transaction, each with its DONE status; a file that another delivery stored (or
+     * failed) meanwhile is left alone and its attempt ends as DUPLICATE. Throws if anything fails, storing nothing.
      */
-    private Stored store(
-            Claim claim, Target target, Analysis analysis, SqlTableWriter.Table table, FileContent content) {
-        FileStatus status = states.lockForStoring(claim.fileId());
-        if (status.ended()) {
-            return null; // another delivery stored it (or it failed) while this one analyzed
+    private void store(List<Attempt> files) {
+        Map<Attempt, Stored> stored = metrics.store(files.size(), () -> {
+            // DDL a file needs commits before, in a short transaction of its own (SqlTableWriter.prepare)
+            Map<Attempt, SqlTableWriter.Table> tablesOfFiles = new HashMap<>();
+            for (Attempt file : files) {
+                if (file.analysis.storage() == Storage.SQL) {
+                    tablesOfFiles.put(file, tables.prepare(file.target, file.analysis));
+                }
+            }
+            return transaction.execute(tx -> store(files, tablesOfFiles));
+        });
+        for (Attempt file : files) {
+            Stored done = stored.get(file);
+            if (done == null) {
+                states.duplicate(file.claim);
+                file.end(Outcome.ACK, "duplicate");
+                continue;
+            }
+            metrics.stored(
+                    done.storage().name(), done.records(), file.claim.content().size());
+            log.debug(
+                    "File {} ({}) stored as {} in {}: {} records",
+                    file.claim.fileId(),
+                    file.claim.name(),
+                    done.storage(),
+                    done.table(),
+                    done.records());
+            file.end(Outcome.ACK, "done");
         }
-        Stored stored = table != null
-                ? tables.write(
-                        table, content, claim.jsonLines(), analyzer.settings().maxDepth())
-                : documents.write(target, analysis, content, claim.jsonLines());
-        states.done(
-                claim,
-                target.dataset(),
-                stored,
-                JsonRecords.MAPPER.writeValueAsString(analysis.report(stored.columns())));
+    }
+
+    /** The storing transaction: what each file stored, for the files no other delivery stored meanwhile. */
+    private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, SqlTableWriter.Table> tablesOfFiles) {
+        Map<UUID, FileStatus> statuses = states.lockForStoring(
+                files.stream().map(file -> file.claim.fileId()).toList());
+        Map<Attempt, Stored> stored = new HashMap<>();
+        List<FileStates.Done> done = new ArrayList<>();
+        for (Attempt file : files) {
+            if (statuses.get(file.claim.fileId()).ended()) {
+                continue; // another delivery stored it (or it failed) while this one analyzed
+            }
+            Claim claim = file.claim;
+            SqlTableWriter.Table table = tablesOfFiles.get(file);
+            Stored written = table != null
+                    ? tables.write(
+                            table,
+                            claim.content(),
+                            claim.jsonLines(),
+                            analyzer.settings().maxDepth())
+                    : documents.write(file.target, file.analysis, claim.content(), claim.jsonLines());
+            stored.put(file, written);
+            done.add(new FileStates.Done(
+                    claim, file.target.dataset(), written, file.analysis.report(written.columns())));
+        }
+        if (!done.isEmpty()) {
+            states.done(done);
+        }
         return stored;
+    }
+
+    private void fail(Attempt attempt, Throwable e) {
+        Failure failure = FailureClassifier.classify(e);
+        Claim claim = attempt.claim;
+        String result = failure.transientFailure() && claim.tryInBudget() <= delays.size() ? "retried" : "failed";
+        attempt.end(failOrRetry(claim, attempt.message, failure), result);
     }
 
     private Analysis analyze(FileContent content, boolean jsonLines) {

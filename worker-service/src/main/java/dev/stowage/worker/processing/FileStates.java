@@ -1,11 +1,16 @@
 package dev.stowage.worker.processing;
 
 import dev.stowage.model.ContentChunks;
+import dev.stowage.model.FileMessage;
 import dev.stowage.model.FileStatus;
+import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.storage.FileContent;
 import dev.stowage.worker.storage.Stored;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -22,45 +27,59 @@ class FileStates {
              where id = :file and status <> 'DONE'
             """;
     /**
-     * One statement, one round trip: attempts still open were cut short (their worker died or lost its connection)
-     * and become LOST; the file becomes PROCESSING with a new attempt; a file of one chunk comes with its bytes.
-     * Its commit need not wait for the disk: a claim lost in a database crash only means that the redelivered
-     * message claims the file again.
+     * One statement, one round trip for a whole batch of deliveries: attempts still open were cut short (their
+     * worker died or lost its connection) and become LOST; each file becomes PROCESSING with a new attempt; a file
+     * of one chunk comes with its bytes, and is marked published if the gateway has not done so yet (it skips the
+     * rows a worker holds). Rows are found by {@code id = any(array(…))}, an index condition whatever
+     * the statistics say: joined to the batch's rows instead, the planner hashed the join over a whole index
+     * scan of {@code files} and {@code attempts} whenever statistics were stale. Its commit need not wait for the disk: a claim lost in a database crash
+     * only means that the redelivered message claims the file again.
      */
     private static final String CLAIM = """
             with no_fsync as (select set_config('synchronous_commit', 'off', true)),
+            work as (select * from jsonb_to_recordset(cast(:work as jsonb)) as w(file uuid, job uuid)),
             lost as (
                 update attempts set ended_at = now(), outcome = 'LOST',
                        error = 'The worker stopped before recording an outcome (killed, out of memory, or disconnected).'
-                 where file_id = :file and outcome is null),
+                 where file_id = any(array(select file from work)) and outcome is null),
             claimed as (
                 update files f
-                   set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
-                  from jobs j
-                 where f.id = :file and f.job_id = :job and j.id = f.job_id and f.status not in ('DONE', 'FAILED')
-                returning f.id, f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes, j.tenant, j.dataset),
+                   set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null,
+                       published_at = coalesce(f.published_at, now())
+                 where f.id = any(array(select file from work))
+                   and f.job_id = (select job from work where file = f.id limit 1)
+                   and f.status not in ('DONE', 'FAILED')
+                returning f.id, f.job_id, f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes),
             started as (insert into attempts (file_id, attempt, worker) select id, attempts, :worker from claimed)
-            select c.*,
+            select c.*, j.tenant, j.dataset,
                    (select bytes from file_chunks k where k.file_id = c.id and k.chunk = 0 and c.size_bytes <= :chunk)
                        as content
-              from claimed c, no_fsync
+              from claimed c
+             cross join lateral (select tenant, dataset from jobs where id = c.job_id) j
+             cross join no_fsync
             """;
     /**
      * Waits (up to the lock timeout) rather than skips: the gateway also locks file rows briefly (marking them
      * published), so a locked row does not mean that another delivery is storing the file.
      */
-    private static final String LOCK_FILE = "select status from files where id = :file for update";
+    private static final String LOCK_FILES = "select id, status from files where id in (:files) order by id for update";
 
+    /** Every file stored in one transaction ends DONE in one statement, with its attempt (keys found as in CLAIM). */
     private static final String DONE = """
-            with attempt as (
-                update attempts set ended_at = now(), outcome = 'DONE'
-                 where file_id = :file and attempt = :attempt)
-            update files set status = 'DONE', dataset = :dataset, storage = :storage, table_name = :table,
-                   records = :records,
-                   report = cast(:report as jsonb), error = null, error_class = null, finished_at = now(),
+            with done as (
+                select * from jsonb_to_recordset(cast(:done as jsonb)) as d(
+                    file uuid, attempt int, dataset text, storage text, "table" text, records bigint, report jsonb)),
+            attempt as (
+                update attempts a set ended_at = now(), outcome = 'DONE'
+                  from done d
+                 where a.file_id = any(array(select file from done)) and a.file_id = d.file and a.attempt = d.attempt)
+            update files f set status = 'DONE', dataset = d.dataset, storage = d.storage, table_name = d."table",
+                   records = d.records, report = d.report, error = null, error_class = null, finished_at = now(),
                    updated_at = now()
-             where id = :file
+              from done d
+             where f.id = any(array(select file from done)) and f.id = d.file
             """;
+
     private static final String RETRYING = """
             update files set status = 'RETRYING', error = :error, error_class = :errorClass,
                    next_attempt_at = now() + make_interval(secs => :delay), updated_at = now()
@@ -84,49 +103,74 @@ class FileStates {
         this.sql = sql;
     }
 
+    /** A delivery's file was dead-lettered before and has been moved back to the work queue: a fresh budget. */
+    void replayed(UUID fileId) {
+        sql.sql(REPLAYED).param("file", fileId).update();
+    }
+
     /**
-     * Starts an attempt, unless the file already ended (a redelivery) or the message does not match the file.
+     * Starts an attempt at each file, unless it already ended (a redelivery) or its message does not match it.
      *
-     * @param replayed the message was dead-lettered before and has been moved back to the work queue
+     * @return the claims by file id, in no particular order
      */
-    Optional<Claim> claim(UUID fileId, UUID jobId, String worker, boolean replayed) {
-        if (replayed) {
-            sql.sql(REPLAYED).param("file", fileId).update();
-        }
-        return sql.sql(CLAIM)
-                .param("file", fileId)
-                .param("job", jobId)
+    Map<UUID, Claim> claim(List<FileMessage> work, String worker) {
+        List<Map<String, UUID>> rows = work.stream()
+                .map(file -> Map.of("file", file.fileId(), "job", file.jobId()))
+                .toList();
+        Map<UUID, Claim> claims = new HashMap<>();
+        sql.sql(CLAIM)
+                .param("work", JsonRecords.MAPPER.writeValueAsString(rows))
                 .param("worker", worker)
                 .param("chunk", ContentChunks.SIZE)
-                .query((rs, n) -> new Claim(
-                        fileId,
-                        jobId,
-                        rs.getInt("attempts"),
-                        rs.getInt("attempts") - rs.getInt("budget_start"),
-                        rs.getString("name"),
-                        rs.getString("content_type"),
-                        FileContent.of(dataSource, fileId, rs.getLong("size_bytes"), rs.getBytes("content")),
-                        rs.getString("tenant"),
-                        rs.getString("dataset")))
-                .optional();
+                .query((rs, n) -> {
+                    UUID fileId = rs.getObject("id", UUID.class);
+                    return new Claim(
+                            fileId,
+                            rs.getObject("job_id", UUID.class),
+                            rs.getInt("attempts"),
+                            rs.getInt("attempts") - rs.getInt("budget_start"),
+                            rs.getString("name"),
+                            rs.getString("content_type"),
+                            FileContent.of(dataSource, fileId, rs.getLong("size_bytes"), rs.getBytes("content")),
+                            rs.getString("tenant"),
+                            rs.getString("dataset"));
+                })
+                .list()
+                .forEach(claim -> claims.put(claim.fileId(), claim));
+        return claims;
     }
 
-    /** In the storing transaction: locks the file row so that only one delivery stores it. */
-    FileStatus lockForStoring(UUID fileId) {
-        return FileStatus.valueOf(
-                sql.sql(LOCK_FILE).param("file", fileId).query(String.class).single());
+    /**
+     * In the storing transaction: locks the files' rows (in id order, as the gateway's own updates do, so that the
+     * two never deadlock) so that only one delivery stores each file; says what each file's status is then.
+     */
+    Map<UUID, FileStatus> lockForStoring(Collection<UUID> fileIds) {
+        Map<UUID, FileStatus> statuses = new HashMap<>();
+        sql.sql(LOCK_FILES).param("files", fileIds).query(rs -> {
+            statuses.put(rs.getObject("id", UUID.class), FileStatus.valueOf(rs.getString("status")));
+        });
+        return statuses;
     }
 
-    void done(Claim claim, String dataset, Stored stored, String report) {
-        sql.sql(DONE)
-                .param("dataset", dataset)
-                .param("storage", stored.storage().name())
-                .param("table", stored.table())
-                .param("records", stored.records())
-                .param("report", report)
-                .param("file", claim.fileId())
-                .param("attempt", claim.attempt())
-                .update();
+    /** A file stored in the transaction, with the dataset it went to and the analysis report. */
+    record Done(Claim claim, String dataset, Stored stored, Map<String, Object> report) {}
+
+    /** In the storing transaction: the stored files end DONE. */
+    void done(List<Done> files) {
+        List<Map<String, Object>> rows = files.stream()
+                .map(done -> {
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("file", done.claim().fileId());
+                    row.put("attempt", done.claim().attempt());
+                    row.put("dataset", done.dataset());
+                    row.put("storage", done.stored().storage().name());
+                    row.put("table", done.stored().table());
+                    row.put("records", done.stored().records());
+                    row.put("report", done.report());
+                    return row;
+                })
+                .toList();
+        sql.sql(DONE).param("done", JsonRecords.MAPPER.writeValueAsString(rows)).update();
     }
 
     void retrying(Claim claim, Failure failure, Duration delay) {

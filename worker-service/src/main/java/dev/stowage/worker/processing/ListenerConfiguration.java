@@ -2,6 +2,7 @@ package dev.stowage.worker.processing;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.stowage.model.Topology;
+import java.time.Duration;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -11,9 +12,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-/** The consumers of the work queue: {@code concurrency} of them, each with a bounded prefetch, manual acks. */
+/**
+ * The consumers of the work queue: {@code concurrency} of them, each with a bounded prefetch, taking up to {@code
+ * batchSize} messages at a time, manual acks.
+ */
 @Configuration(proxyBeanMethods = false)
 class ListenerConfiguration {
+
+    private static final Duration BATCH_WAIT = Duration.ofMillis(10);
 
     @Bean
     SimpleMessageListenerContainer workConsumers(
@@ -21,7 +27,13 @@ class ListenerConfiguration {
         SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(connections);
         container.setQueueNames(topology.workQueue());
         container.setConcurrentConsumers(settings.concurrency());
-        container.setPrefetchCount(settings.prefetch());
+        container.setPrefetchCount(settings.prefetch()); // raised to the batch size if lower
+        container.setConsumerBatchEnabled(true);
+        container.setBatchSize(settings.batchSize());
+        // A batch is what has arrived: the wait for each further message (and for the first, between checks of the
+        // container's state) is short, so that a lone file is not held back waiting for company.
+        container.setReceiveTimeout(BATCH_WAIT.toMillis());
+        container.setBatchReceiveTimeout(BATCH_WAIT.toMillis());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setDefaultRequeueRejected(false);
         container.setShutdownTimeout(settings.shutdownTimeout().toMillis());

@@ -10,6 +10,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * @param concurrency {@code STOWAGE_WORKER_CONCURRENCY}: consumers (threads) per worker process
  * @param prefetch {@code STOWAGE_WORKER_PREFETCH}: unacknowledged messages the broker hands each consumer ahead
+ * @param batchSize {@code STOWAGE_WORKER_BATCH_SIZE}: most messages a consumer takes at once; their small files
+ *     share one storing transaction (the consumer's prefetch is at least this)
  * @param lockTimeout {@code STOWAGE_WORKER_LOCK_TIMEOUT}: longest wait for a database lock; a timeout is transient
  * @param statementTimeout {@code STOWAGE_WORKER_STATEMENT_TIMEOUT}: longest single statement (COPY of a large file
  *     included)
@@ -23,6 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record WorkerSettings(
         @DefaultValue("4") @Min(1) @Max(256) int concurrency,
         @DefaultValue("5") @Min(1) @Max(1000) int prefetch,
+        @DefaultValue("10") @Min(1) @Max(1000) int batchSize,
         @DefaultValue("2s") Duration lockTimeout,
         @DefaultValue("10m") Duration statementTimeout,
         @DefaultValue("30s") Duration shutdownTimeout,

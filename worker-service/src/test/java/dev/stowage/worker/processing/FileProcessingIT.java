@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -58,6 +60,9 @@ class FileProcessingIT {
 
     @Autowired
     Topology topology;
+
+    @Autowired
+    SimpleMessageListenerContainer workConsumers;
 
     GatewayStandIn gateway;
 
@@ -132,6 +137,67 @@ class FileProcessingIT {
                 .containsKey("x-death")
                 .containsEntry(Topology.ATTEMPTS_HEADER, 1)
                 .containsEntry(Topology.ERROR_CLASS_HEADER, LongStringHelper.asLongString("InvalidJson"));
+    }
+
+    @Test
+    void smallFilesTakenTogetherAreStoredInOneTransaction() {
+        UUID job = UUID.randomUUID();
+        List<UUID> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            files.add(gateway.insertFile(
+                    job,
+                    "t" + i + ".json",
+                    "application/json",
+                    "together",
+                    utf8("[{\"v\":%d},{\"v\":0}]".formatted(i))));
+        }
+        files.add(
+                gateway.insertFile(job, "doc.json", "application/json", "together_doc", utf8("{\"a\":[1,{\"b\":2}]}")));
+
+        takenAsOneBatch(files, () -> files.forEach(file -> gateway.publish(job, file)));
+
+        files.forEach(file -> assertThat(awaitEnded(file)).containsEntry("status", "DONE"));
+        // Every row a transaction writes carries its id (xmin): the DONE updates were made by one transaction.
+        assertThat(sql.sql("select count(distinct xmin::text) from files where job_id = ?")
+                        .param(job)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
+        files.subList(0, 6).forEach(file -> assertThat(rowsOf("together", file)).isEqualTo(2));
+        files.forEach(file ->
+                assertThat(attempts(file)).extracting(a -> a.get("outcome")).containsExactly("DONE"));
+    }
+
+    @Test
+    void aFileThatFailsInASharedTransactionFailsAloneAndItsNeighboursAreStoredOnce() {
+        UUID job = UUID.randomUUID();
+        List<UUID> good = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            good.add(gateway.insertFile(
+                    job,
+                    "g" + i + ".json",
+                    "application/json",
+                    "neighbours",
+                    utf8("[{\"v\":%d,\"s\":\"x\"}]".formatted(i))));
+        }
+        // Analysis accepts it; COPY cannot store its NUL, so the shared transaction fails midway.
+        UUID bad = gateway.insertFile(
+                job, "bad.json", "application/json", "neighbours", utf8("[{\"v\":9,\"s\":\"\\u0000\"}]"));
+        List<UUID> all = new ArrayList<>(good.subList(0, 2));
+        all.add(bad);
+        all.addAll(good.subList(2, 5));
+
+        takenAsOneBatch(all, () -> all.forEach(file -> gateway.publish(job, file)));
+
+        Map<String, Object> failed = awaitEnded(bad);
+        assertThat(failed).containsEntry("status", "FAILED").containsEntry("attempts", 1);
+        assertThat((String) failed.get("error")).startsWith("UnstorableValue:");
+        assertThat(rowsOf("neighbours", bad)).isZero();
+        for (UUID file : good) {
+            assertThat(awaitEnded(file)).containsEntry("status", "DONE").containsEntry("attempts", 1);
+            assertThat(rowsOf("neighbours", file)).isEqualTo(1);
+            assertThat(attempts(file)).extracting(a -> a.get("outcome")).containsExactly("DONE");
+        }
     }
 
     @Test
@@ -301,6 +367,24 @@ class FileProcessingIT {
     }
 
     /** A job whose first file made the dataset's table (stored, DONE); returns the job for more files. */
+    /**
+     * Publishes while the consumers are stopped, then lets one consumer take the waiting messages: it takes them
+     * as one batch (up to the batch size).
+     */
+    private void takenAsOneBatch(List<UUID> files, Runnable publish) {
+        workConsumers.stop();
+        try {
+            publish.run();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> services.messageCount(topology.workQueue()) == files.size());
+            workConsumers.setConcurrentConsumers(1);
+        } finally {
+            workConsumers.start();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> services.messageCount(topology.workQueue()) == 0);
+        workConsumers.setConcurrentConsumers(4);
+    }
+
     private UUID tableWithOneFile(String dataset) {
         UUID job = UUID.randomUUID();
         UUID first = gateway.insertFile(job, "a.json", "application/json", dataset, utf8("[{\"v\":1}]"));

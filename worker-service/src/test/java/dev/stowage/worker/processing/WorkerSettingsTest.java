@@ -21,6 +21,7 @@ class WorkerSettingsTest {
         Binder binder = binder(Map.of(
                 "STOWAGE_WORKER_CONCURRENCY", "7",
                 "STOWAGE_WORKER_PREFETCH", "3",
+                "STOWAGE_WORKER_BATCH_SIZE", "25",
                 "STOWAGE_WORKER_LOCK_TIMEOUT", "5s",
                 "STOWAGE_WORKER_STATEMENT_TIMEOUT", "1m",
                 "STOWAGE_RETRY_MAX_RETRIES", "2",
@@ -32,6 +33,7 @@ class WorkerSettingsTest {
         WorkerSettings worker = binder.bindOrCreate("stowage.worker", WorkerSettings.class);
         assertThat(worker.concurrency()).isEqualTo(7);
         assertThat(worker.prefetch()).isEqualTo(3);
+        assertThat(worker.batchSize()).isEqualTo(25);
         assertThat(worker.lockTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(worker.statementTimeout()).isEqualTo(Duration.ofMinutes(1));
         RetryProperties retry = binder.bindOrCreate("stowage.retry", RetryProperties.class);
