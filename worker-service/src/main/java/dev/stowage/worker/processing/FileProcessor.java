@@ -19,9 +19,12 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +33,11 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Handles a batch of deliveries: claims an attempt at each file (one statement for the batch), analyzes each file,
- * and stores it in one transaction together with its DONE status, so a file is either fully stored and DONE or not
- * stored at all. Small files of a batch share one storing transaction (one commit instead of one per file); if
- * that transaction fails, each of them is stored again in a transaction of its own, so one file's failure stays
- * its own. A redelivery of a file that ended, or that another delivery is storing right now, stores nothing.
+ * Handles a batch of deliveries: claims an attempt at each file, analyzes it, and stores it in one transaction
+ * together with its DONE status, so a file is either fully stored and DONE or not stored at all. The batch's small
+ * files are claimed in one statement and stored in one transaction (one commit instead of one per file); if that
+ * transaction fails, each of them is stored again in a transaction of its own, so one file's failure stays its
+ * own. Larger files are claimed and stored one after the other. A redelivery of a file that ended, or that another delivery is storing right now, stores nothing.
  * Failures are classified: transient ones go to the next retry tier while the budget lasts, the rest end FAILED
  * and go to the dead-letter queue.
  */
@@ -117,55 +120,88 @@ class FileProcessor {
 
     /** Processes the deliveries; says what to do with each message, in the same order. */
     List<Outcome> process(List<Delivery> deliveries) {
-        Map<UUID, Claim> claims;
+        Map<UUID, Claim> smallFiles;
         try {
             for (Delivery delivery : deliveries) {
                 if (DeadLetterHistory.wasDeadLetteredFrom(delivery.message(), workQueue)) {
                     states.replayed(delivery.work().fileId());
                 }
             }
-            claims = states.claim(deliveries.stream().map(Delivery::work).toList(), worker.id());
+            // Small files are claimed together, now; a larger one only when its turn comes, so that it does not
+            // show as PROCESSING while it waits behind the batch's other files.
+            smallFiles = states.claim(
+                    deliveries.stream().map(Delivery::work).toList(), worker.id(), SHARED_TRANSACTION_MAX_FILE_SIZE);
         } catch (RuntimeException e) {
             Failure failure = FailureClassifier.classify(e);
             return deliveries.stream()
                     .map(delivery -> unrecorded(delivery.message(), failure))
                     .toList();
         }
-        List<Attempt> attempts = new ArrayList<>();
-        List<Attempt> analyzed = new ArrayList<>();
-        for (Delivery delivery : deliveries) {
-            // removed once claimed: a second message for the same file in this batch finds it taken
-            Claim claim = claims.remove(delivery.work().fileId());
-            if (claim == null) {
-                log.info(
-                        "File {} already ended or unknown; delivery ignored",
-                        delivery.work().fileId());
-                attempts.add(null);
-                continue;
-            }
-            Attempt attempt = new Attempt(claim, delivery.message());
-            attempts.add(attempt);
-            if (claim.tryInBudget() > 1 + delays.size()) {
-                attempt.end(failOrRetry(claim, attempt.message, lostAttempts(claim)), "failed");
-                continue;
-            }
-            try {
-                attempt.analysis = metrics.analyze(() -> analyze(claim.content(), claim.jsonLines()));
-                analyzed.add(attempt);
-            } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-                fail(attempt, e);
+        Outcome[] outcomes = new Outcome[deliveries.size()];
+        Map<Integer, Attempt> together = new LinkedHashMap<>();
+        List<Integer> alone = new ArrayList<>();
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < deliveries.size(); i++) {
+            Delivery delivery = deliveries.get(i);
+            Claim claim = smallFiles.get(delivery.work().fileId());
+            if (!seen.add(delivery.work().fileId())) {
+                outcomes[i] = Outcome.ACK; // a second message for a file of this batch
+            } else if (claim == null) {
+                alone.add(i);
+            } else {
+                Attempt attempt = new Attempt(claim, delivery.message());
+                together.put(i, attempt);
+                if (!analyzed(attempt)) {
+                    outcomes[i] = attempt.outcome;
+                }
             }
         }
-        List<Attempt> small = analyzed.stream()
-                .filter(a -> a.claim.content().size() <= SHARED_TRANSACTION_MAX_FILE_SIZE)
+        List<Attempt> ready = together.values().stream()
+                .filter(attempt -> attempt.outcome == null)
                 .toList();
-        if (small.size() > 1 && storeTogether(small)) {
-            analyzed.removeAll(small);
+        if (ready.size() < 2 || !storeTogether(ready)) {
+            ready.forEach(this::storeAlone);
         }
-        analyzed.forEach(attempt -> storeAlone(attempt));
-        return attempts.stream()
-                .map(attempt -> attempt == null ? Outcome.ACK : attempt.outcome)
-                .toList();
+        together.forEach((i, attempt) -> outcomes[i] = attempt.outcome);
+        alone.forEach(i -> outcomes[i] = processAlone(deliveries.get(i)));
+        return List.of(outcomes);
+    }
+
+    /** Claims, analyzes and stores one file on its own (a large one, or one the batch's claim did not take). */
+    private Outcome processAlone(Delivery delivery) {
+        UUID fileId = delivery.work().fileId();
+        Claim claim;
+        try {
+            claim = states.claim(List.of(delivery.work()), worker.id(), Long.MAX_VALUE)
+                    .get(fileId);
+        } catch (RuntimeException e) {
+            return unrecorded(delivery.message(), FailureClassifier.classify(e));
+        }
+        if (claim == null) {
+            log.info("File {} already ended or unknown; delivery ignored", fileId);
+            return Outcome.ACK;
+        }
+        Attempt attempt = new Attempt(claim, delivery.message());
+        if (analyzed(attempt)) {
+            storeAlone(attempt);
+        }
+        return attempt.outcome;
+    }
+
+    /** Analyzes the claimed file; false if the attempt ended instead (its outcome set). */
+    private boolean analyzed(Attempt attempt) {
+        Claim claim = attempt.claim;
+        if (claim.tryInBudget() > 1 + delays.size()) {
+            attempt.end(failOrRetry(claim, attempt.message, lostAttempts(claim)), "failed");
+            return false;
+        }
+        try {
+            attempt.analysis = metrics.analyze(() -> analyze(claim.content(), claim.jsonLines()));
+            return true;
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+            fail(attempt, e);
+            return false;
+        }
     }
 
     /** Stores the files in one transaction; false (and nothing stored) if that failed. */

@@ -48,7 +48,7 @@ class FileStates {
                        published_at = coalesce(f.published_at, now())
                  where f.id = any(array(select file from work))
                    and f.job_id = (select job from work where file = f.id limit 1)
-                   and f.status not in ('DONE', 'FAILED')
+                   and f.status not in ('DONE', 'FAILED') and f.size_bytes <= :maxSize
                 returning f.id, f.job_id, f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes),
             started as (insert into attempts (file_id, attempt, worker) select id, attempts, :worker from claimed)
             select c.*, j.tenant, j.dataset,
@@ -109,11 +109,12 @@ class FileStates {
     }
 
     /**
-     * Starts an attempt at each file, unless it already ended (a redelivery) or its message does not match it.
+     * Starts an attempt at each file of up to {@code maxSize} bytes, unless it already ended (a redelivery) or its
+     * message does not match it.
      *
      * @return the claims by file id, in no particular order
      */
-    Map<UUID, Claim> claim(List<FileMessage> work, String worker) {
+    Map<UUID, Claim> claim(List<FileMessage> work, String worker, long maxSize) {
         List<Map<String, UUID>> rows = work.stream()
                 .map(file -> Map.of("file", file.fileId(), "job", file.jobId()))
                 .toList();
@@ -122,6 +123,7 @@ class FileStates {
                 .param("work", JsonRecords.MAPPER.writeValueAsString(rows))
                 .param("worker", worker)
                 .param("chunk", ContentChunks.SIZE)
+                .param("maxSize", maxSize)
                 .query((rs, n) -> {
                     UUID fileId = rs.getObject("id", UUID.class);
                     return new Claim(

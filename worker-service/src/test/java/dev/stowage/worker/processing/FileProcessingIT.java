@@ -140,7 +140,7 @@ class FileProcessingIT {
     }
 
     @Test
-    void smallFilesTakenTogetherAreStoredInOneTransaction() {
+    void smallFilesTakenTogetherAreStoredInOneTransactionALargeOneInItsOwn() {
         UUID job = UUID.randomUUID();
         List<UUID> files = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
@@ -151,18 +151,28 @@ class FileProcessingIT {
                     "together",
                     utf8("[{\"v\":%d},{\"v\":0}]".formatted(i))));
         }
-        files.add(
-                gateway.insertFile(job, "doc.json", "application/json", "together_doc", utf8("{\"a\":[1,{\"b\":2}]}")));
+        files.add(gateway.insertFile(job, "doc.json", "application/json", "together", utf8("{\"a\":[1,{\"b\":2}]}")));
+        // Over 64 KiB: claimed when its turn comes, and stored in a transaction of its own.
+        UUID large =
+                gateway.insertFile(job, "cars.json", "application/json", "together", Corpora.bytes("vega/cars.json"));
+        List<UUID> batch = new ArrayList<>(files);
+        batch.add(3, large);
 
-        takenAsOneBatch(files, () -> files.forEach(file -> gateway.publish(job, file)));
+        takenAsOneBatch(batch, () -> batch.forEach(file -> gateway.publish(job, file)));
 
-        files.forEach(file -> assertThat(awaitEnded(file)).containsEntry("status", "DONE"));
-        // Every row a transaction writes carries its id (xmin): the DONE updates were made by one transaction.
+        batch.forEach(file -> assertThat(awaitEnded(file)).containsEntry("status", "DONE"));
+        // Every row a transaction writes carries its id (xmin): the small files' DONE updates were made by one.
+        assertThat(sql.sql("select count(distinct xmin::text) from files where job_id = ? and id <> ?")
+                        .params(job, large)
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
         assertThat(sql.sql("select count(distinct xmin::text) from files where job_id = ?")
                         .param(job)
                         .query(Integer.class)
                         .single())
-                .isEqualTo(1);
+                .isEqualTo(2);
+        assertThat(rowsOf("together", large)).isEqualTo(406);
         files.subList(0, 6).forEach(file -> assertThat(rowsOf("together", file)).isEqualTo(2));
         files.forEach(file ->
                 assertThat(attempts(file)).extracting(a -> a.get("outcome")).containsExactly("DONE"));
