@@ -37,9 +37,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * together with its DONE status, so a file is either fully stored and DONE or not stored at all. The batch's small
  * files are claimed in one statement and stored in one transaction (one commit instead of one per file); if that
  * transaction fails, each of them is stored again in a transaction of its own, so one file's failure stays its
- * own. Larger files are claimed and stored one after the other. A redelivery of a file that ended, or that another delivery is storing right now, stores nothing.
- * Failures are classified: transient ones go to the next retry tier while the budget lasts, the rest end FAILED
- * and go to the dead-letter queue.
+ * own. Larger files are claimed and stored one after the other. A redelivery of a file that ended, or that another
+ * delivery is storing right now, stores nothing. Failures are classified: transient ones go to the next retry
+ * tier while the budget lasts, the rest end FAILED and go to the dead-letter queue.
  */
 @Service
 class FileProcessor {
@@ -209,7 +209,7 @@ class FileProcessor {
         try {
             store(files);
             return true;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             log.info("Storing {} files in one transaction failed ({}); storing each alone", files.size(), e.toString());
             return false;
         }

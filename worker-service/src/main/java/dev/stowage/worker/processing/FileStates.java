@@ -30,10 +30,10 @@ class FileStates {
      * One statement, one round trip for a whole batch of deliveries: attempts still open were cut short (their
      * worker died or lost its connection) and become LOST; each file becomes PROCESSING with a new attempt; a file
      * of one chunk comes with its bytes, and is marked published if the gateway has not done so yet (it skips the
-     * rows a worker holds). Rows are found by {@code id = any(array(…))}, an index condition whatever
-     * the statistics say: joined to the batch's rows instead, the planner hashed the join over a whole index
-     * scan of {@code files} and {@code attempts} whenever statistics were stale. Its commit need not wait for the disk: a claim lost in a database crash
-     * only means that the redelivered message claims the file again.
+     * rows a worker holds). Rows are found by {@code id = any(array(…))}, an index condition whatever the
+     * statistics say: joined to the batch's rows instead, the planner hashed the join over a whole index scan of
+     * {@code files} and {@code attempts} whenever statistics were stale. Its commit need not wait for the disk: a
+     * claim lost in a database crash only means that the redelivered message claims the file again.
      */
     private static final String CLAIM = """
             with no_fsync as (select set_config('synchronous_commit', 'off', true)),
@@ -143,8 +143,8 @@ class FileStates {
     }
 
     /**
-     * In the storing transaction: locks the files' rows (in id order, as the gateway's own updates do, so that the
-     * two never deadlock) so that only one delivery stores each file; says what each file's status is then.
+     * In the storing transaction: locks the files' rows (in id order, so that two deliveries of overlapping files
+     * never deadlock) so that only one delivery stores each file; says what each file's status is then.
      */
     Map<UUID, FileStatus> lockForStoring(Collection<UUID> fileIds) {
         Map<UUID, FileStatus> statuses = new HashMap<>();
