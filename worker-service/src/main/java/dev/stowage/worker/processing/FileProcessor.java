@@ -262,27 +262,44 @@ class FileProcessor {
     private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, SqlTableWriter.Table> tablesOfFiles) {
         Map<UUID, FileStatus> statuses = states.lockForStoring(
                 files.stream().map(file -> file.claim.fileId()).toList());
+        // another delivery may have stored (or failed) a file while this one analyzed
+        List<Attempt> toStore = files.stream()
+                .filter(file -> !statuses.get(file.claim.fileId()).ended())
+                .toList();
+        List<Attempt> asTables =
+                toStore.stream().filter(tablesOfFiles::containsKey).toList();
+        List<Attempt> asDocuments = toStore.stream()
+                .filter(file -> !tablesOfFiles.containsKey(file))
+                .toList();
         Map<Attempt, Stored> stored = new HashMap<>();
-        List<FileStates.Done> done = new ArrayList<>();
-        for (Attempt file : files) {
-            if (statuses.get(file.claim.fileId()).ended()) {
-                continue; // another delivery stored it (or it failed) while this one analyzed
+        if (!asTables.isEmpty()) {
+            List<Stored> written = tables.write(
+                    asTables.stream()
+                            .map(file -> new SqlTableWriter.Load(
+                                    tablesOfFiles.get(file), file.claim.content(), file.claim.jsonLines()))
+                            .toList(),
+                    analyzer.settings().maxDepth());
+            for (int i = 0; i < asTables.size(); i++) {
+                stored.put(asTables.get(i), written.get(i));
             }
-            Claim claim = file.claim;
-            SqlTableWriter.Table table = tablesOfFiles.get(file);
-            Stored written = table != null
-                    ? tables.write(
-                            table,
-                            claim.content(),
-                            claim.jsonLines(),
-                            analyzer.settings().maxDepth())
-                    : documents.write(file.target, file.analysis, claim.content(), claim.jsonLines());
-            stored.put(file, written);
-            done.add(new FileStates.Done(
-                    claim, file.target.dataset(), written, file.analysis.report(written.columns())));
         }
-        if (!done.isEmpty()) {
-            states.done(done);
+        if (!asDocuments.isEmpty()) {
+            List<Stored> written = documents.write(asDocuments.stream()
+                    .map(file -> new DocumentWriter.Load(
+                            file.target, file.analysis, file.claim.content(), file.claim.jsonLines()))
+                    .toList());
+            for (int i = 0; i < asDocuments.size(); i++) {
+                stored.put(asDocuments.get(i), written.get(i));
+            }
+        }
+        if (!stored.isEmpty()) {
+            states.done(toStore.stream()
+                    .map(file -> new FileStates.Done(
+                            file.claim,
+                            file.target.dataset(),
+                            stored.get(file),
+                            file.analysis.report(stored.get(file).columns())))
+                    .toList());
         }
         return stored;
     }

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.util.Arrays;
+import java.util.List;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -32,20 +34,38 @@ public class DocumentWriter {
                 .formatted(Identifiers.qualified(schema, SqlNames.DOCUMENTS_TABLE));
     }
 
-    /** Runs inside the caller's transaction. */
-    public Stored write(Target target, Analysis analysis, FileContent content, boolean jsonLines) {
-        long rows = Copy.in(jdbc, copy, content.size(), out -> {
-            long[] row = {0};
-            try (InputStream json = content.open()) {
-                if (analysis.perRecord()) {
-                    JsonRecords.read(json, jsonLines, record -> writeRow(out, target, row[0]++, record));
-                } else {
-                    writeRow(out, target, row[0]++, JsonRecords.readWhole(json));
+    /** A file's documents on their way into the documents table. */
+    public record Load(Target target, Analysis analysis, FileContent content, boolean jsonLines) {}
+
+    /**
+     * Stores the files' documents in one COPY, inside the caller's transaction.
+     *
+     * @return what each file stored, in the order of {@code loads}
+     */
+    public List<Stored> write(List<Load> loads) {
+        long[] rows = new long[loads.size()];
+        long size = loads.stream().mapToLong(load -> load.content().size()).sum();
+        Copy.in(jdbc, copy, size, out -> {
+            long total = 0;
+            for (int f = 0; f < loads.size(); f++) {
+                Load load = loads.get(f);
+                long[] row = {0};
+                try (InputStream json = load.content().open()) {
+                    if (load.analysis().perRecord()) {
+                        JsonRecords.read(
+                                json, load.jsonLines(), record -> writeRow(out, load.target(), row[0]++, record));
+                    } else {
+                        writeRow(out, load.target(), row[0]++, JsonRecords.readWhole(json));
+                    }
                 }
+                rows[f] = row[0];
+                total += row[0];
             }
-            return row[0];
+            return total;
         });
-        return new Stored(Storage.JSONB, schema + "." + SqlNames.DOCUMENTS_TABLE, rows, java.util.List.of());
+        return Arrays.stream(rows)
+                .mapToObj(count -> new Stored(Storage.JSONB, schema + "." + SqlNames.DOCUMENTS_TABLE, count, List.of()))
+                .toList();
     }
 
     private static void writeRow(Writer out, Target target, long row, JsonNode doc) {

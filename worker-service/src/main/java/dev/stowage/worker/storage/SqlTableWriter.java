@@ -140,31 +140,72 @@ public class SqlTableWriter {
         return plan.columns;
     }
 
+    /** A file's rows on their way into the table {@link #prepare} made ready for them. */
+    public record Load(Table table, FileContent content, boolean jsonLines) {}
+
     /**
-     * Stores the file's rows in the table {@link #prepare} made ready, in the caller's transaction. The columns
-     * stay right however long ago that was: other workers only ever add columns and widen {@code bigint} to
-     * {@code numeric}, which holds every value a {@code bigint} column would.
+     * Stores the files' rows in their tables, in the caller's transaction: one COPY for all the files that go to the
+     * same table with the same columns (the usual case for a batch of small files into one dataset), a COPY being
+     * a statement PostgreSQL sets up anew each time. The columns stay right however long ago {@link #prepare} was:
+     * other workers only ever add columns and widen {@code bigint} to {@code numeric}, which holds every value a
+     * {@code bigint} column would.
+     *
+     * @return what each file stored, in the order of {@code loads}
      */
-    public Stored write(Table table, FileContent content, boolean jsonLines, int maxDepth) {
-        Target target = table.target();
-        List<Column> columns = table.columns();
-        String copy = "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin with (format binary)"
-                .formatted(
-                        Identifiers.qualified(table.schema(), target.dataset()),
-                        columns.stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
-        RowWriter rows = new RowWriter(target.fileId(), columns, maxDepth);
-        try {
-            long written = Copy.binary(jdbc, copy, content.size(), out -> {
-                try (InputStream json = content.open()) {
-                    JsonRecords.readTokens(json, jsonLines, record -> rows.write(out, record));
-                }
-                return rows.count;
-            });
-            return new Stored(Storage.SQL, table.key(), written, columns);
-        } catch (RuntimeException e) {
-            known.remove(table.key());
-            throw e;
+    public List<Stored> write(List<Load> loads, int maxDepth) {
+        // Files share a COPY when they agree on the table, its columns and their types (the values' encoding).
+        Map<List<Object>, List<Integer>> byCopy = new LinkedHashMap<>();
+        for (int i = 0; i < loads.size(); i++) {
+            Table table = loads.get(i).table();
+            List<Object> key = new ArrayList<>(List.of(table.key()));
+            table.columns().forEach(column -> key.addAll(List.of(column.name(), column.type())));
+            byCopy.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
+        Stored[] stored = new Stored[loads.size()];
+        byCopy.forEach((key, files) -> {
+            Table table = loads.get(files.get(0)).table();
+            String copy = copySql(table);
+            try {
+                List<RowWriter> rows = files.stream()
+                        .map(i -> loads.get(i).table())
+                        .map(own -> new RowWriter(own.target().fileId(), own.columns(), maxDepth))
+                        .toList();
+                long size = files.stream()
+                        .mapToLong(i -> loads.get(i).content().size())
+                        .sum();
+                Copy.binary(jdbc, copy, size, out -> {
+                    long count = 0;
+                    for (int f = 0; f < files.size(); f++) {
+                        Load load = loads.get(files.get(f));
+                        RowWriter writer = rows.get(f);
+                        try (InputStream json = load.content().open()) {
+                            JsonRecords.readTokens(json, load.jsonLines(), record -> writer.write(out, record));
+                        }
+                        count += writer.count;
+                    }
+                    return count;
+                });
+                for (int f = 0; f < files.size(); f++) {
+                    Load load = loads.get(files.get(f));
+                    stored[files.get(f)] = new Stored(
+                            Storage.SQL,
+                            table.key(),
+                            rows.get(f).count,
+                            load.table().columns());
+                }
+            } catch (RuntimeException e) {
+                known.remove(table.key());
+                throw e;
+            }
+        });
+        return List.of(stored);
+    }
+
+    private static String copySql(Table table) {
+        return "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin with (format binary)"
+                .formatted(
+                        Identifiers.qualified(table.schema(), table.target().dataset()),
+                        table.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
     }
 
     /** The columns this file writes to, and the DDL and catalog rows needed first. */

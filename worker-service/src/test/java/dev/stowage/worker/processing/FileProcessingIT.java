@@ -152,6 +152,11 @@ class FileProcessingIT {
                     utf8("[{\"v\":%d},{\"v\":0}]".formatted(i))));
         }
         files.add(gateway.insertFile(job, "doc.json", "application/json", "together", utf8("{\"a\":[1,{\"b\":2}]}")));
+        // Other columns of the same table (a COPY of their own), and a second document (sharing the first's COPY).
+        UUID otherColumns = gateway.insertFile(
+                job, "w.json", "application/json", "together", utf8("[{\"w\":\"a\"},{\"w\":\"b\"},{\"w\":\"c\"}]"));
+        files.add(otherColumns);
+        files.add(gateway.insertFile(job, "doc2.json", "application/json", "together", utf8("{\"c\":{\"d\":[3]}}")));
         // Over 64 KiB: claimed when its turn comes, and stored in a transaction of its own.
         UUID large =
                 gateway.insertFile(job, "cars.json", "application/json", "together", Corpora.bytes("vega/cars.json"));
@@ -174,6 +179,14 @@ class FileProcessingIT {
                 .isEqualTo(2);
         assertThat(rowsOf("together", large)).isEqualTo(406);
         files.subList(0, 6).forEach(file -> assertThat(rowsOf("together", file)).isEqualTo(2));
+        assertThat(rowsOf("together", otherColumns)).isEqualTo(3);
+        assertThat(sql.sql("select string_agg(doc::text, ' ' order by _file_id) from " + services.datasetsSchema
+                                + "._documents where _file_id in (?, ?)")
+                        .params(files.get(6), files.get(8))
+                        .query(String.class)
+                        .single())
+                .contains("{\"a\": [1, {\"b\": 2}]}")
+                .contains("{\"c\": {\"d\": [3]}}");
         files.forEach(file ->
                 assertThat(attempts(file)).extracting(a -> a.get("outcome")).containsExactly("DONE"));
     }
