@@ -22,6 +22,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -221,6 +223,28 @@ class FileProcessingIT {
             assertThat(rowsOf("neighbours", file)).isEqualTo(1);
             assertThat(attempts(file)).extracting(a -> a.get("outcome")).containsExactly("DONE");
         }
+    }
+
+    @Test
+    void anUnreadableMessageInABatchIsDeadLetteredAndTheOthersAreStored() throws Exception {
+        UUID job = UUID.randomUUID();
+        UUID first = gateway.insertFile(job, "a.json", "application/json", "mixed", utf8("[{\"v\":1}]"));
+        UUID second = gateway.insertFile(job, "b.json", "application/json", "mixed", utf8("[{\"v\":2}]"));
+        UUID unreadable = UUID.randomUUID(); // names the message in the dead-letter queue
+        Message garbage = MessageBuilder.withBody(utf8("not a work message"))
+                .setContentType("application/json")
+                .setHeader(Topology.FILE_ID_HEADER, unreadable.toString())
+                .build();
+
+        takenAsOneBatch(List.of(first, unreadable, second), () -> {
+            gateway.publish(job, first);
+            rabbit.send(topology.workExchange(), Topology.WORK_ROUTING_KEY, garbage);
+            gateway.publish(job, second);
+        });
+
+        assertThat(awaitEnded(first)).containsEntry("status", "DONE");
+        assertThat(awaitEnded(second)).containsEntry("status", "DONE");
+        await().atMost(Duration.ofSeconds(10)).until(() -> tryTakeDeadLetter(unreadable) != null);
     }
 
     @Test
