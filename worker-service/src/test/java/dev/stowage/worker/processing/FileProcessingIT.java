@@ -144,21 +144,14 @@ class FileProcessingIT {
     @Test
     void smallFilesTakenTogetherAreStoredInOneTransactionALargeOneInItsOwn() {
         UUID job = UUID.randomUUID();
-        List<UUID> files = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            files.add(gateway.insertFile(
-                    job,
-                    "t" + i + ".json",
-                    "application/json",
-                    "together",
-                    utf8("[{\"v\":%d},{\"v\":0}]".formatted(i))));
-        }
-        files.add(gateway.insertFile(job, "doc.json", "application/json", "together", utf8("{\"a\":[1,{\"b\":2}]}")));
+        List<UUID> records = smallFiles(job, "together", 6, "[{\"v\":%d},{\"v\":0}]");
+        UUID doc = gateway.insertFile(job, "doc.json", "application/json", "together", utf8("{\"a\":[1,{\"b\":2}]}"));
         // Other columns of the same table (a COPY of their own), and a second document (sharing the first's COPY).
         UUID otherColumns = gateway.insertFile(
                 job, "w.json", "application/json", "together", utf8("[{\"w\":\"a\"},{\"w\":\"b\"},{\"w\":\"c\"}]"));
-        files.add(otherColumns);
-        files.add(gateway.insertFile(job, "doc2.json", "application/json", "together", utf8("{\"c\":{\"d\":[3]}}")));
+        UUID doc2 = gateway.insertFile(job, "doc2.json", "application/json", "together", utf8("{\"c\":{\"d\":[3]}}"));
+        List<UUID> files = new ArrayList<>(records);
+        files.addAll(List.of(doc, otherColumns, doc2));
         // Over 64 KiB: claimed when its turn comes, and stored in a transaction of its own.
         UUID large =
                 gateway.insertFile(job, "cars.json", "application/json", "together", Corpora.bytes("vega/cars.json"));
@@ -180,11 +173,11 @@ class FileProcessingIT {
                         .single())
                 .isEqualTo(2);
         assertThat(rowsOf("together", large)).isEqualTo(406);
-        files.subList(0, 6).forEach(file -> assertThat(rowsOf("together", file)).isEqualTo(2));
+        records.forEach(file -> assertThat(rowsOf("together", file)).isEqualTo(2));
         assertThat(rowsOf("together", otherColumns)).isEqualTo(3);
         assertThat(sql.sql("select string_agg(doc::text, ' ' order by _file_id) from " + services.datasetsSchema
                                 + "._documents where _file_id in (?, ?)")
-                        .params(files.get(6), files.get(8))
+                        .params(doc, doc2)
                         .query(String.class)
                         .single())
                 .contains("{\"a\": [1, {\"b\": 2}]}")
@@ -196,15 +189,7 @@ class FileProcessingIT {
     @Test
     void aFileThatFailsInASharedTransactionFailsAloneAndItsNeighboursAreStoredOnce() {
         UUID job = UUID.randomUUID();
-        List<UUID> good = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            good.add(gateway.insertFile(
-                    job,
-                    "g" + i + ".json",
-                    "application/json",
-                    "neighbours",
-                    utf8("[{\"v\":%d,\"s\":\"x\"}]".formatted(i))));
-        }
+        List<UUID> good = smallFiles(job, "neighbours", 5, "[{\"v\":%d,\"s\":\"x\"}]");
         // Analysis accepts it; COPY cannot store its NUL, so the shared transaction fails midway.
         UUID bad = gateway.insertFile(
                 job, "bad.json", "application/json", "neighbours", utf8("[{\"v\":9,\"s\":\"\\u0000\"}]"));
@@ -414,6 +399,15 @@ class FileProcessingIT {
     }
 
     /** A job whose first file made the dataset's table (stored, DONE); returns the job for more files. */
+    /** {@code count} files of {@code job} into {@code dataset}, each {@code json} formatted with its number. */
+    private List<UUID> smallFiles(UUID job, String dataset, int count, String json) {
+        List<UUID> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            files.add(gateway.insertFile(job, "f" + i + ".json", "application/json", dataset, utf8(json.formatted(i))));
+        }
+        return files;
+    }
+
     /**
      * Publishes while the consumers are stopped, then lets one consumer take the waiting messages: it takes them
      * as one batch (up to the batch size).
