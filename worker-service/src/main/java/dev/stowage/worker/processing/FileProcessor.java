@@ -217,7 +217,17 @@ class FileProcessor {
 
     private void storeAlone(Attempt attempt) {
         try {
-            store(List.of(attempt));
+            try {
+                store(List.of(attempt));
+            } catch (RuntimeException e) {
+                if (!SqlTableWriter.goneMeanwhile(e)) {
+                    throw e;
+                }
+                // The table or a column was dropped since this worker last read it (by hand: Stowage never drops
+                // one). The failed write made the worker forget what it knew, so this try reads the table afresh
+                // and makes it again, now, instead of a retry a second later.
+                store(List.of(attempt));
+            }
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             fail(attempt, e);
         }

@@ -60,9 +60,11 @@ class FileStates {
             """;
     /**
      * Waits (up to the lock timeout) rather than skips: the gateway also locks file rows briefly (marking them
-     * published), so a locked row does not mean that another delivery is storing the file.
+     * published), so a locked row does not mean that another delivery is storing the file. One array parameter, not
+     * a list of them: one statement text whatever the batch's size, prepared once per connection.
      */
-    private static final String LOCK_FILES = "select id, status from files where id in (:files) order by id for update";
+    private static final String LOCK_FILES =
+            "select id, status from files where id = any(:files) order by id for update";
 
     /** Every file stored in one transaction ends DONE in one statement, with its attempt (keys found as in CLAIM). */
     private static final String DONE = """
@@ -148,7 +150,7 @@ class FileStates {
      */
     Map<UUID, FileStatus> lockForStoring(Collection<UUID> fileIds) {
         Map<UUID, FileStatus> statuses = new HashMap<>();
-        sql.sql(LOCK_FILES).param("files", fileIds).query(rs -> {
+        sql.sql(LOCK_FILES).param("files", fileIds.toArray(UUID[]::new)).query(rs -> {
             statuses.put(rs.getObject("id", UUID.class), FileStatus.valueOf(rs.getString("status")));
         });
         return statuses;

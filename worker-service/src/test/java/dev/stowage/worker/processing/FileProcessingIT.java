@@ -285,6 +285,24 @@ class FileProcessingIT {
     }
 
     @Test
+    void aTableDroppedByHandIsMadeAgainWithoutARetry() {
+        UUID job = tableWithOneFile("dropped");
+        UUID second = gateway.insertFile(job, "a2.json", "application/json", "dropped", utf8("[{\"v\":1}]"));
+        gateway.publish(job, second);
+        assertThat(awaitEnded(second)).as("the worker now knows the table").containsEntry("status", "DONE");
+        sql.sql("drop table " + services.datasetsSchema + ".dropped").update();
+        UUID next = gateway.insertFile(job, "b.json", "application/json", "dropped", utf8("[{\"v\":2}]"));
+        gateway.publish(job, next);
+
+        assertThat(awaitEnded(next)).containsEntry("status", "DONE");
+        assertThat(attempts(next))
+                .as("the worker's knowledge of the table was out of date: read afresh at once, not in a retry")
+                .extracting(attempt -> attempt.get("outcome"))
+                .containsExactly("DONE");
+        assertThat(rowsOf("dropped", next)).isEqualTo(1);
+    }
+
+    @Test
     void aLockHeldBrieflyHealsOnTheNextTry() throws Exception {
         UUID job = tableWithOneFile("briefly");
         UUID file = gateway.insertFile(job, "b.json", "application/json", "briefly", utf8("[{\"v\":2},{\"v\":3}]"));
