@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -26,6 +27,8 @@ import org.springframework.web.multipart.MultipartFile;
 class UploadController {
 
     static final String NDJSON = "application/x-ndjson";
+    /** Compiled once, not for every file's name. */
+    private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
 
     private final JobIntake intake;
     private final UploadLimits limits;
@@ -88,7 +91,7 @@ class UploadController {
             return "unnamed.json";
         }
         String name = original.substring(Math.max(original.lastIndexOf('/'), original.lastIndexOf('\\')) + 1);
-        name = name.replaceAll("\\p{Cntrl}", "").strip();
+        name = CONTROL_CHARACTERS.matcher(name).replaceAll("").strip();
         if (name.isEmpty()) {
             return "unnamed.json";
         }

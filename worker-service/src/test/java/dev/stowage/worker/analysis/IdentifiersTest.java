@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class IdentifiersTest {
@@ -20,6 +23,27 @@ class IdentifiersTest {
         assertThat(Identifiers.column("2020", new HashSet<>())).isEqualTo("c_2020");
         assertThat(Identifiers.table("flights-2k.json")).isEqualTo("flights_2k");
         assertThat(Identifiers.table("2020 sales.ndjson")).isEqualTo("t_2020_sales");
+    }
+
+    @Test
+    void snakeCaseGivesWhatItsThreeRegularExpressionsGave() {
+        Pattern hump = Pattern.compile("([a-z0-9])([A-Z])");
+        Pattern separators = Pattern.compile("[^a-z0-9]+");
+        Pattern edges = Pattern.compile("^_+|_+$");
+        // ASCII of every class, separators, and characters whose lower case differs in length or leaves ASCII.
+        String alphabet = "aqz09AQZ_- .(%\u0130\u00c9\u00df\u212a\u4e2d\ud83d\ude00";
+        Random random = new Random(8);
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder key = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = key.toString();
+            String lowered = hump.matcher(text).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
+            String expected =
+                    edges.matcher(separators.matcher(lowered).replaceAll("_")).replaceAll("");
+            assertThat(Identifiers.snakeCase(text)).as(text).isEqualTo(expected);
+        }
     }
 
     @Test
