@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The benchmark suite of issue 8: Stowage measured from outside, next to PostgreSQL's own COPY.
 
-    bench/run.sh [--quick] [--only SCENARIO,...] [--no-start] [--no-build] [--url http://127.0.0.1:8080]
+    bench/run.sh [--quick] [--only SCENARIO,...] [--no-start] [--no-build] [--passes N] [--url http://127.0.0.1:8080]
 
 Scenarios, in the order they run (see bench/README.md for what each does):
     latency   upload acknowledgement p50/p95/p99 of 1 x 4 KB and 100 x 4 KB in one request, workers idle
@@ -1096,6 +1096,8 @@ def main():
     parser.add_argument("--passes", type=int, default=3,
                         help="measured passes per throughput scenario and of the one-session \\copy; the median counts")
     args = parser.parse_args()
+    if args.passes < 1:
+        parser.error("--passes must be at least 1")
     selected = SCENARIOS if not args.only else [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = [s for s in selected if s not in SCENARIOS]
     if unknown:
@@ -1166,9 +1168,8 @@ def main():
             except (BenchError, OSError, subprocess.SubprocessError, KeyError, ValueError) as e:
                 log(f"{name}: FAILED: {e}")
                 entry = {"error": str(e)}
-            after = cpu_snapshot()
             if "cpu" not in entry:  # a throughput scenario gives its median pass's
-                entry["cpu"] = cpu_delta(entry.pop("_cpu_before", before), after)
+                entry["cpu"] = cpu_delta(entry.pop("_cpu_before", before), cpu_snapshot())
             entry["settled_before_s"], entry["quiet_before"] = settled
             results["scenarios"][name] = entry
             if "problem" in entry:
