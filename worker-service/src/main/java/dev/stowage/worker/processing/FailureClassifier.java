@@ -19,6 +19,9 @@ import tools.jackson.core.exc.StreamConstraintsException;
  */
 final class FailureClassifier {
 
+    /** The table or a column the worker wrote to no longer exists: what it knew of the table is out of date. */
+    static final String TABLE_CHANGED = "TableChanged";
+
     private FailureClassifier() {}
 
     static Failure classify(Throwable error) {
@@ -62,6 +65,7 @@ final class FailureClassifier {
             case "57014" -> transientFailure("StatementTimeout", sql, error);
             case "40P01" -> transientFailure("Deadlock", sql, error);
             case "40001" -> transientFailure("SerializationFailure", sql, error);
+            case "42P01", "42703" -> transientFailure(TABLE_CHANGED, sql, error); // undefined table, column
             case "57P01", "57P02", "57P03" -> transientFailure("DatabaseShutdown", sql, error);
             default ->
                 switch (state.substring(0, 2)) {

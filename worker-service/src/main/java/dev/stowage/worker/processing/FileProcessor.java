@@ -26,6 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
@@ -220,12 +222,13 @@ class FileProcessor {
             try {
                 store(List.of(attempt));
             } catch (RuntimeException e) {
-                if (!SqlTableWriter.goneMeanwhile(e)) {
+                if (!FailureClassifier.TABLE_CHANGED.equals(
+                        FailureClassifier.classify(e).errorClass())) {
                     throw e;
                 }
                 // The table or a column was dropped since this worker last read it (by hand: Stowage never drops
-                // one). The failed write made the worker forget what it knew, so this try reads the table afresh
-                // and makes it again, now, instead of a retry a second later.
+                // one). The failed write made the worker forget what it knew (SqlTableWriter.write), so this try
+                // reads the table afresh and makes it again, now, instead of a retry a second later.
                 store(List.of(attempt));
             }
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
@@ -276,32 +279,25 @@ class FileProcessor {
         List<Attempt> toStore = files.stream()
                 .filter(file -> !statuses.get(file.claim.fileId()).ended())
                 .toList();
-        List<Attempt> asTables =
-                toStore.stream().filter(tablesOfFiles::containsKey).toList();
-        List<Attempt> asDocuments = toStore.stream()
-                .filter(file -> !tablesOfFiles.containsKey(file))
-                .toList();
+        Map<Boolean, List<Attempt>> asTable =
+                toStore.stream().collect(Collectors.partitioningBy(tablesOfFiles::containsKey));
         Map<Attempt, Stored> stored = new HashMap<>();
-        if (!asTables.isEmpty()) {
-            List<Stored> written = tables.write(
-                    asTables.stream()
-                            .map(file -> new SqlTableWriter.Load(
-                                    tablesOfFiles.get(file), file.claim.content(), file.claim.jsonLines()))
-                            .toList(),
-                    analyzer.settings().maxDepth());
-            for (int i = 0; i < asTables.size(); i++) {
-                stored.put(asTables.get(i), written.get(i));
-            }
-        }
-        if (!asDocuments.isEmpty()) {
-            List<Stored> written = documents.write(asDocuments.stream()
-                    .map(file -> new DocumentWriter.Load(
-                            file.target, file.analysis, file.claim.content(), file.claim.jsonLines()))
-                    .toList());
-            for (int i = 0; i < asDocuments.size(); i++) {
-                stored.put(asDocuments.get(i), written.get(i));
-            }
-        }
+        putInOrder(
+                stored,
+                asTable.get(true),
+                sqlFiles -> tables.write(
+                        sqlFiles.stream()
+                                .map(file -> new SqlTableWriter.Load(
+                                        tablesOfFiles.get(file), file.claim.content(), file.claim.jsonLines()))
+                                .toList(),
+                        analyzer.settings().maxDepth()));
+        putInOrder(
+                stored,
+                asTable.get(false),
+                documentFiles -> documents.write(documentFiles.stream()
+                        .map(file -> new DocumentWriter.Load(
+                                file.target, file.analysis, file.claim.content(), file.claim.jsonLines()))
+                        .toList()));
         if (!stored.isEmpty()) {
             states.done(toStore.stream()
                     .map(file -> new FileStates.Done(
@@ -312,6 +308,18 @@ class FileProcessor {
                     .toList());
         }
         return stored;
+    }
+
+    /** Writes the files, if any, and records what each stored (a writer answers in the order it was given). */
+    private static void putInOrder(
+            Map<Attempt, Stored> stored, List<Attempt> files, Function<List<Attempt>, List<Stored>> writer) {
+        if (files.isEmpty()) {
+            return;
+        }
+        List<Stored> written = writer.apply(files);
+        for (int i = 0; i < files.size(); i++) {
+            stored.put(files.get(i), written.get(i));
+        }
     }
 
     private void fail(Attempt attempt, Throwable e) {

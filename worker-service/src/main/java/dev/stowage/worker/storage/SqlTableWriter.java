@@ -16,7 +16,6 @@ import dev.stowage.worker.processing.AnalyzerProperties;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -200,21 +199,6 @@ public class SqlTableWriter {
             }
         });
         return List.of(stored);
-    }
-
-    private static final Set<String> UNDEFINED_TABLE_OR_COLUMN = Set.of("42P01", "42703");
-
-    /**
-     * Whether a write failed because the table or one of its columns no longer exists (undefined_table,
-     * undefined_column): what this worker knew of it is out of date, and {@link #write} has forgotten it.
-     */
-    public static boolean goneMeanwhile(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException e && UNDEFINED_TABLE_OR_COLUMN.contains(e.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static String copySql(Table table) {

@@ -29,6 +29,8 @@ class FailureClassifierTest {
         assertTransient(new SQLException("deadlock", "40P01"), "Deadlock");
         assertTransient(new SQLException("could not serialize", "40001"), "SerializationFailure");
         assertTransient(new SQLException("terminating connection", "57P01"), "DatabaseShutdown");
+        assertTransient(new SQLException("relation does not exist", "42P01"), "TableChanged");
+        assertTransient(new SQLException("column does not exist", "42703"), "TableChanged");
         assertTransient(new SQLException("connection refused", "08001"), "ConnectionFailure");
         assertTransient(
                 new CannotGetJdbcConnectionException(
