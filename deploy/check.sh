@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Static checks of Stowage's deployment files, with real tools and no Docker engine, no cluster, no network
-# beyond installing the tools (Debian packages and npm, into deploy/.tools/ where possible):
-#   compose     docker-compose 1.29 (Debian) renders docker-compose.yml with .env.example; it must refuse to
-#               render without credentials; then the stack's rules (health checks, 127.0.0.1, scalable worker)
+# beyond installing the tools (Debian packages and npm, into deploy/.tools/ where possible). The containers
+# themselves are run by deploy/docker/prove.sh and cluster-prove.sh.
+#   compose     docker-compose 1.29 (Debian) renders docker-compose.yml with .env.example, alone and with the
+#               RabbitMQ cluster's deploy/docker/rabbitmq-cluster.yml; it must refuse to render without
+#               credentials; then the stack's rules (health checks, 127.0.0.1, scalable worker, three nodes)
 #   prometheus  promtool (Debian's prometheus 2.42): check config (compose and local), check rules, test rules
 #   grafana     the dashboard is valid JSON, names only metrics the services export, and every query parses
 #               (promtool check rules on the queries as recording rules)
 #   k8s         every manifest against the Kubernetes/KEDA/CloudNativePG/RabbitMQ schemas, strictly
 #               (deploy/k8s/validate/validate.mjs)
-#   docker      the Dockerfile's jar paths are what Maven builds and what .dockerignore lets in (no engine here to
-#               build the images: `docker build` is not run)
-#   shell       shellcheck (Debian) on the deployment scripts
+#   docker      the Dockerfile's jar paths are what Maven builds and what .dockerignore lets in
+#   shell       shellcheck (Debian) on the deployment and CI scripts
 # Runs every check, then exits non-zero if any failed. Usage: deploy/check.sh
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR/..
@@ -67,10 +68,16 @@ cp deploy/k8s/validate/validate.mjs deploy/docker/check-compose.mjs deploy/grafa
 
 # ---- checks ---------------------------------------------------------------------------------------------------
 # docker-compose reads only the env file given (not the caller's environment, not a developer's .env).
-compose() { env -i PATH="$PATH" HOME="$HOME" docker-compose --env-file "$1" -f docker-compose.yml "${@:2}"; }
+compose() {
+  env -i PATH="$PATH" HOME="$HOME" ${RABBITMQ_ERLANG_COOKIE_FILE:+RABBITMQ_ERLANG_COOKIE_FILE="$RABBITMQ_ERLANG_COOKIE_FILE"} \
+    docker-compose --env-file "$1" -f docker-compose.yml "${@:2}"
+}
 
 compose_renders() {
-  compose .env.example config >"$work/compose.yml" && node "$node_tools/check-compose.mjs" "$work/compose.yml"
+  compose .env.example config >"$work/compose.yml" && node "$node_tools/check-compose.mjs" "$work/compose.yml" || return 1
+  echo cookie >"$work/cookie"
+  RABBITMQ_ERLANG_COOKIE_FILE="$work/cookie" compose .env.example -f deploy/docker/rabbitmq-cluster.yml config >"$work/cluster.yml" \
+    && node "$node_tools/check-compose.mjs" "$work/cluster.yml" --cluster
 }
 compose_needs_credentials() {
   : >"$work/empty.env"
@@ -129,7 +136,7 @@ runbook_links() {
   return $ok
 }
 
-check "compose: docker-compose config (with .env.example)" compose_renders
+check "compose: docker-compose config (with .env.example; alone and with the RabbitMQ cluster)" compose_renders
 check "compose: refuses to start without credentials" compose_needs_credentials
 check "prometheus: promtool check config" promtool_config
 check "prometheus: promtool check rules" "$PROMTOOL" check rules deploy/prometheus/alerts.yml
@@ -138,7 +145,8 @@ check "prometheus: runbook links" runbook_links
 check "grafana: dashboard JSON, metric names, PromQL" dashboard
 check "k8s: schema validation (strict)" node "$node_tools/validate.mjs" deploy/k8s deploy/k8s/secret.example.yaml
 check "docker: jar paths" docker_jars
-check "shell: shellcheck" shellcheck -x deploy/check.sh deploy/prometheus/prove.sh deploy/prometheus/tools.sh
+check "shell: shellcheck" shellcheck -x .ci/run deploy/check.sh deploy/prometheus/*.sh deploy/local/*.sh deploy/docker/*.sh \
+  deploy/docker/local-deps/*/docker-entrypoint.sh
 
 printf '\n== summary (%ss)\n' "$((SECONDS - started))"
 for name in "${passed[@]}"; do printf '  ok      %s\n' "$name"; done

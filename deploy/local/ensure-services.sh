@@ -14,7 +14,9 @@ install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-command -v java >/dev/null && java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || install openjdk-17-jdk-headless
+if ! command -v java >/dev/null || ! java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])'; then
+  install openjdk-17-jdk-headless
+fi
 command -v mvn >/dev/null || install maven
 command -v psql >/dev/null || true
 
@@ -22,12 +24,12 @@ command -v psql >/dev/null || true
 if ! port_open 5432; then
   if ! ls /etc/postgresql/*/main >/dev/null 2>&1; then
     install postgresql
-    version=$(ls /etc/postgresql | sort -V | tail -1)
+    version=$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)
     # A fresh Debian cluster asks for passwords on TCP; Stowage's local defaults use the trusted local user.
     sed -i '1i host all postgres 127.0.0.1/32 trust' "/etc/postgresql/$version/main/pg_hba.conf"
   fi
   log "starting PostgreSQL"
-  as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start || true
+  as_root pg_ctlcluster --skip-systemctl-redirect "$(find /etc/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -V | tail -1)" main start || true
 fi
 
 # RabbitMQ
@@ -45,13 +47,14 @@ if command -v rabbitmq-plugins >/dev/null; then
   for plugin in $plugins; do
     if ! grep -qx "$plugin" <<<"$enabled"; then
       log "enabling RabbitMQ plugins: $plugins"
+      # shellcheck disable=SC2086 # one word per plugin
       as_root rabbitmq-plugins enable $plugins >/dev/null
       break
     fi
   done
 fi
 
-for i in $(seq 1 60); do
+for _ in $(seq 1 60); do
   if port_open 5432 && port_open 5672 && port_open 15672 && port_open 15692; then
     log "PostgreSQL on 127.0.0.1:5432, RabbitMQ on 127.0.0.1:5672, its management API on :15672 and metrics on :15692 are up"
     exit 0

@@ -45,7 +45,10 @@ public class MessagingConfiguration {
             try {
                 admin.initialize();
             } catch (AmqpException e) {
-                log.warn("Broker not reachable yet; the topology is declared when it is: " + e);
+                // Unreachable: declared again on the first connection. A queue that exists with other arguments
+                // (declared by an older version) is kept as it is, and the broker's PRECONDITION_FAILED says which.
+                log.warn("Declaring the topology failed (the broker is not reachable yet, or a queue exists with"
+                        + " other arguments); it is declared again on every connection: " + e);
             }
         };
     }

@@ -19,8 +19,12 @@ import org.springframework.amqp.core.QueueBuilder;
  *
  * <pre>
  * exchange P.work ──work──▶ queue P.work (quorum, DLX P.dlx) ──rejected──▶ exchange P.dlx ──dead──▶ queue P.dlq
- * exchange P.retry ──1000ms──▶ queue P.retry.1000ms (TTL 1 s, DLX P.work / work) ──▶ back to P.work
+ * exchange P.retry ──1000ms──▶ queue P.retry.1000ms (quorum, TTL 1 s, DLX P.work / work) ──▶ back to P.work
  * </pre>
+ *
+ * <p>Every queue is a quorum queue: in a cluster each is replicated (on three nodes, one may fail) and none
+ * depends on the one node a classic queue lives on. Queues that dead-letter do it at least once: a message moves
+ * on only once its destination has it, also while a node is failing over.
  */
 public record Topology(String prefix, List<Duration> retryDelays, int deliveryLimit) {
 
@@ -96,12 +100,9 @@ public record Topology(String prefix, List<Duration> retryDelays, int deliveryLi
         DirectExchange work = durable(workExchange());
         DirectExchange retry = durable(retryExchange());
         DirectExchange dead = durable(deadLetterExchange());
-        Queue workQueue = QueueBuilder.durable(workQueue())
-                .quorum()
+        Queue workQueue = deadLettering(workQueue(), deadLetterExchange(), DEAD_ROUTING_KEY)
                 // A message whose worker keeps dying (kill -9, OOM) is dead-lettered after this many deliveries.
                 .deliveryLimit(deliveryLimit)
-                .deadLetterExchange(deadLetterExchange())
-                .deadLetterRoutingKey(DEAD_ROUTING_KEY)
                 .build();
         Queue deadLetterQueue = QueueBuilder.durable(deadLetterQueue()).quorum().build();
         all.addAll(List.of(work, retry, dead, workQueue, deadLetterQueue));
@@ -109,15 +110,25 @@ public record Topology(String prefix, List<Duration> retryDelays, int deliveryLi
         all.add(bind(deadLetterQueue, dead, DEAD_ROUTING_KEY));
         for (Duration delay : retryDelays) {
             // One queue per delay: a per-queue TTL expires messages in order, mixed per-message TTLs would not.
-            Queue tier = QueueBuilder.durable(retryQueue(delay))
+            Queue tier = deadLettering(retryQueue(delay), workExchange(), WORK_ROUTING_KEY)
                     .ttl(Math.toIntExact(delay.toMillis()))
-                    .deadLetterExchange(workExchange())
-                    .deadLetterRoutingKey(WORK_ROUTING_KEY)
                     .build();
             all.add(tier);
             all.add(bind(tier, retry, retryRoutingKey(delay)));
         }
         return new Declarables(all);
+    }
+
+    /** A quorum queue whose rejected and expired messages go to an exchange, at least once. */
+    private static QueueBuilder deadLettering(String name, String exchange, String routingKey) {
+        return QueueBuilder.durable(name)
+                .quorum()
+                .deadLetterExchange(exchange)
+                .deadLetterRoutingKey(routingKey)
+                // RabbitMQ keeps a dead-lettered message until the destination queue confirms it (3.10+), which
+                // needs the queue to refuse new messages, rather than drop old ones, should it ever be full.
+                .withArgument("x-dead-letter-strategy", "at-least-once")
+                .overflow(QueueBuilder.Overflow.rejectPublish);
     }
 
     private static DirectExchange durable(String name) {

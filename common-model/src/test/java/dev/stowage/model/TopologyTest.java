@@ -37,19 +37,28 @@ class TopologyTest {
     }
 
     @Test
-    void workQueueIsQuorumWithDeadLetteringAndADeliveryLimit() {
+    void theDeadLetterQueueIsQuorum() {
+        assertThat(queue("stowage.dlq").getArguments()).containsEntry("x-queue-type", "quorum");
+    }
+
+    @Test
+    void workQueueIsQuorumWithDeadLetteringAtLeastOnceAndADeliveryLimit() {
         Queue work = queue("stowage.work");
         assertThat(work.getArguments())
                 .containsEntry("x-queue-type", "quorum")
                 .containsEntry("x-dead-letter-exchange", "stowage.dlx")
                 .containsEntry("x-dead-letter-routing-key", Topology.DEAD_ROUTING_KEY)
-                .containsEntry("x-delivery-limit", 10);
+                .containsEntry("x-delivery-limit", 10)
+                .containsEntry("x-dead-letter-strategy", "at-least-once")
+                .containsEntry("x-overflow", "reject-publish");
     }
 
     @Test
-    void eachRetryTierExpiresBackIntoTheWorkExchange() {
+    void eachRetryTierIsAQuorumQueueThatExpiresBackIntoTheWorkExchange() {
         Queue tier = queue("stowage.retry.2000ms");
         assertThat(tier.getArguments())
+                .containsEntry("x-queue-type", "quorum")
+                .containsEntry("x-dead-letter-strategy", "at-least-once")
                 .containsEntry("x-message-ttl", 2000)
                 .containsEntry("x-dead-letter-exchange", "stowage.work")
                 .containsEntry("x-dead-letter-routing-key", Topology.WORK_ROUTING_KEY);

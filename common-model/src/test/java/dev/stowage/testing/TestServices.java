@@ -5,9 +5,6 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.stowage.model.RetryProperties;
 import dev.stowage.model.Topology;
 import dev.stowage.model.TopologyProperties;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,22 +27,27 @@ import java.util.UUID;
  * topology prefix and its own schemas, dropped again by {@link #cleanUp()}, so runs never see each other and the
  * suite can run twice in a row.
  *
- * <p>Where the services are: {@code STOWAGE_TEST_RABBIT_HOST|PORT}, {@code STOWAGE_TEST_DB_URL}, by default the
- * ones on localhost that this machine kind runs. They must be reachable: a test that cannot reach them fails, it
- * is never skipped.
+ * <p>Where the services are is decided once per JVM by {@link ServicePlace}: the ones on localhost that this
+ * project's machines run, or containers. They must be reachable: a test that cannot reach them fails, it is
+ * never skipped.
  */
 public final class TestServices {
 
-    public final String rabbitHost = env("STOWAGE_TEST_RABBIT_HOST", "127.0.0.1");
-    public final int rabbitPort = Integer.parseInt(env("STOWAGE_TEST_RABBIT_PORT", "5672"));
-    public final String rabbitUser = env("STOWAGE_TEST_RABBIT_USER", "guest");
-    public final String rabbitPassword = env("STOWAGE_TEST_RABBIT_PASSWORD", "guest");
-    /** RabbitMQ's management HTTP API, as the management UI uses it. */
-    public final String rabbitManagementUrl = env("STOWAGE_TEST_RABBIT_MANAGEMENT_URL", "http://127.0.0.1:15672");
+    /** Where the services are; it can also stop and start them, for the fault tests. */
+    public final ServicePlace place = ServicePlace.get();
 
-    public final String dbUrl = env("STOWAGE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
-    public final String dbUser = env("STOWAGE_TEST_DB_USER", "postgres");
-    public final String dbPassword = env("STOWAGE_TEST_DB_PASSWORD", "");
+    public final String rabbitHost = place.rabbitHost();
+    public final int rabbitPort = place.rabbitPort();
+    public final String rabbitUser = place.rabbitUser();
+    public final String rabbitPassword = place.rabbitPassword();
+    /** RabbitMQ's management HTTP API, as the management UI uses it. */
+    public final String rabbitManagementUrl = place.rabbitManagementUrl();
+    /** RabbitMQ's own metrics (rabbitmq_prometheus). */
+    public final String rabbitPrometheusUrl = place.rabbitPrometheusUrl();
+
+    public final String dbUrl = place.dbUrl();
+    public final String dbUser = place.dbUser();
+    public final String dbPassword = place.dbPassword();
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     public final String prefix = "stowage-test-" + run;
@@ -60,11 +62,9 @@ public final class TestServices {
 
     private TestServices() {}
 
-    /** A fresh namespace on services that were checked to answer. */
+    /** A fresh namespace on the services of this JVM. */
     public static TestServices isolated() {
-        TestServices services = new TestServices();
-        services.requireReachable();
-        return services;
+        return new TestServices();
     }
 
     /** Spring properties that point a service at this run's namespace. */
@@ -206,30 +206,5 @@ public final class TestServices {
                 }
             }
         }
-    }
-
-    private void requireReachable() {
-        URI db = URI.create(dbUrl.substring("jdbc:".length()));
-        requireReachable("RabbitMQ", rabbitHost, rabbitPort, "rabbitmq-server -detached");
-        requireReachable(
-                "PostgreSQL",
-                db.getHost(),
-                db.getPort() < 0 ? 5432 : db.getPort(),
-                "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start");
-    }
-
-    private static void requireReachable(String what, String host, int port, String howToStart) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), 2000);
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    "%s is not reachable at %s:%d (%s). The integration tests need it: start it (%s) or point STOWAGE_TEST_* at one."
-                            .formatted(what, host, port, e.getMessage(), howToStart));
-        }
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

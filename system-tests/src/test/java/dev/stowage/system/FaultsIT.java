@@ -7,8 +7,6 @@ import dev.stowage.testing.Multipart;
 import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.TestServices;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -23,8 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults caused for real against the jars and the machine's RabbitMQ and PostgreSQL, while a few hundred files are
- * uploaded: a worker killed with -9, the broker stopped and started, the database restarted, every worker
+ * Faults caused for real against the jars and the tests' RabbitMQ and PostgreSQL (the host's, which needs root, or
+ * the containers of {@code -Pcontainers}), while a few hundred files are uploaded: a worker killed with -9, the broker stopped and started, the database restarted, every worker
  * restarted in turn with SIGTERM. At the end each scenario counts accepted, done, failed, lost (accepted, never
  * ended) and duplicated (files with more rows than records), prints them, and fails on any lost or duplicated file.
  */
@@ -95,11 +93,11 @@ class FaultsIT {
     @Test
     void theBrokerStoppedAndStartedMidBatchLosesNothing() throws Exception {
         Counts counts = scenario("broker", () -> {
-            run("rabbitmqctl", "stop_app");
+            services.place.stopBroker();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> api.get("/actuator/health").status() == 503);
             Thread.sleep(3000); // uploads go on meanwhile, into the outbox
-            run("rabbitmqctl", "start_app");
+            services.place.startBroker();
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> api.get("/actuator/health").status() == 200);
         });
@@ -109,18 +107,11 @@ class FaultsIT {
 
     @Test
     void theDatabaseRestartedMidBatchLosesNothing() throws Exception {
-        String version;
-        try (var versions = Files.list(Path.of("/etc/postgresql"))) {
-            version = versions.map(p -> p.getFileName().toString())
-                    .sorted()
-                    .reduce((a, b) -> b)
-                    .orElseThrow();
-        }
         Counts counts = scenario("postgres", () -> {
-            run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop");
+            services.place.stopDatabase();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> api.get("/actuator/health").status() == 503);
-            run("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start");
+            services.place.startDatabase();
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> api.get("/actuator/health").status() == 200);
         });
@@ -288,13 +279,5 @@ class FaultsIT {
         ServiceProcess worker = ServiceProcess.start("faults-worker-" + ++started, "worker-service", environment);
         worker.awaitHealthy();
         workers.add(worker);
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-        }
     }
 }

@@ -101,8 +101,8 @@ class MetricsIT {
         for (URI worker : workers) {
             exported.addAll(names(scrape(worker.resolve("/actuator/prometheus"))));
         }
-        exported.addAll(names(scrape(URI.create("http://127.0.0.1:15692/metrics"))));
-        exported.addAll(names(scrape(URI.create("http://127.0.0.1:15692/metrics/per-object"))));
+        exported.addAll(names(scrape(URI.create(services.rabbitPrometheusUrl + "/metrics"))));
+        exported.addAll(names(scrape(URI.create(services.rabbitPrometheusUrl + "/metrics/per-object"))));
 
         Path deploy = Path.of("..", "deploy").toAbsolutePath().normalize();
         JsonNode dashboard = JsonMapper.shared()

@@ -7,12 +7,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * Publishes work messages, persistent, and waits for the broker's confirms for the whole batch at once (one
  * round trip for a hundred files, not a hundred).
+ *
+ * <p>A publish that fails also drops the connection: the next one opens a new connection, to any node of a
+ * cluster, and threads blocked on the old one are released. Confirms that do not come in time mean the path to
+ * the queue is stuck, not slow: when the work queue's leader was on a node that froze, the channels that had
+ * published to it stopped answering, on a live connection, even after the queue had a new leader.
  */
 @Component
 class FilePublisher {
@@ -53,6 +59,9 @@ class FilePublisher {
             }));
         } catch (AmqpException e) {
             log.warn("{} work messages not confirmed, left to the outbox: {}", messages.size(), e.toString());
+            if (rabbit.getConnectionFactory() instanceof CachingConnectionFactory connections) {
+                connections.resetConnection();
+            }
             return false;
         }
     }
