@@ -17,25 +17,6 @@ import stowage_bench as bench  # noqa: E402
 URL = "http://127.0.0.1:8080"
 
 
-def postgres_ticks():
-    ticks = 0
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/comm") as f:
-                if f.read().strip() == "postgres":
-                    ticks += sum(bench.proc_stat(entry)[1][:2])
-        except OSError:
-            continue
-    return ticks
-
-
-def snapshot():
-    with open("/proc/stat") as f:
-        cpu = [int(x) for x in f.readline().split()[1:]]
-    jit = sum(bench.compiler_ticks(pid) for pid in bench.stack_pids().values())
-    return {"machine": sum(cpu) - cpu[3] - cpu[4], "jit": jit, "postgres": postgres_ticks()}
-
-
 def main():
     passes = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     kind = sys.argv[2] if len(sys.argv) > 2 else "small"
@@ -46,13 +27,15 @@ def main():
     dataset = f"bench_passes_{int(time.time())}"
     api = bench.Api(URL)
     for n in range(passes):
-        before = snapshot()
+        before = bench.cpu_snapshot()
         started, job_ids, _, _ = bench.upload_all(URL, requests, dataset, 2)
         seconds = bench.summarize_jobs(bench.await_jobs(api, job_ids, 600), started)["seconds"]
-        used = {k: (v - before[k]) / bench.CLK for k, v in snapshot().items()}
-        print(f"pass {n + 1:3d}: {len(files) / seconds:6.0f} files/s   CPU s: machine {used['machine']:5.2f},"
-              f" JIT {used['jit']:4.2f} ({used['jit'] / max(used['machine'], 0.01):.0%}),"
-              f" postgres {used['postgres']:4.2f}", flush=True)
+        used = bench.cpu_delta(before, bench.cpu_snapshot())["cpu_s"]
+        ms = {k: 1000 * (v or 0) / len(files) for k, v in used.items()}
+        print(f"pass {n + 1:3d}: {len(files) / seconds:6.0f} files/s  ms CPU/file: machine {ms['machine']:.2f}"
+              f" (JIT {used['jit'] / max(used['machine'], 0.01):.0%}) = gateway {ms.get('gateway', 0):.2f}, workers"
+              f" {sum(v for k, v in ms.items() if k.startswith('worker-')):.2f}, postgres {ms['postgres']:.2f},"
+              f" rabbitmq {ms['rabbitmq']:.2f}, bench {ms['bench']:.2f}, other {ms['other']:.2f}", flush=True)
         time.sleep(1)
     api.close()
 

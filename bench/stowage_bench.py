@@ -1,23 +1,30 @@
 #!/usr/bin/env python3
-"""The benchmark suite of issue 8: Stowage measured from outside, next to PostgreSQL's own COPY.
+"""The benchmark suite: Stowage measured from outside, beside a Celery peer and PostgreSQL's own COPY, all in
+the same run on the same services, so that every verdict is a ratio between figures of one run.
 
     bench/run.sh [--quick] [--only SCENARIO,...] [--no-start] [--no-build] [--passes N] [--url http://127.0.0.1:8080]
 
 Scenarios, in the order they run (see bench/README.md for what each does):
+    peer      the Celery peer (bench/peers/celery): the small, narrow and wide files -> files/s, rows/s
+    cold      the first 2,000 small files after the stack started (no warm-up) -> files/s, the JIT's share
+    warm      2,000 small files (~1.5 KB, 10 flat records) after 20,000 since the start -> files/s, JIT's share
+    watched   the same while 200 clients each read a job of the pass once a second -> files/s
+    status    GET /api/v1/jobs/{id} of a 100-file job, 2,000 times over one connection -> CPU ms per read
+    narrow    50 files x 20,000 records of 10 short fields (~140 bytes) into one dataset -> rows/s
+    wide      50 files x 20,000 records of 10 wider fields (~200 bytes) -> rows/s; worker peak RSS
+    docs      2,000 nested ~2 KB documents (one object per file: JSONB) -> files/s
     latency   upload acknowledgement p50/p95/p99 of 1 x 4 KB and 100 x 4 KB in one request, workers idle
               (each job finishes before the next upload); then, last before `big`, with the workers stopped
-    small     2,000 files of ~1.5 KB (10 flat records) in 20 requests of 100 -> files/s, first upload to last DONE
-    tabular   50 files x 20,000 flat records (10 columns) into one dataset -> rows/s and MB/s; worker peak RSS
-    docs      2,000 nested ~2 KB documents (one object per file: JSONB) -> files/s
-    copy      the same rows as `tabular` as CSV through psql's \\copy: one session, then four in parallel
+    copy      the rows of `narrow` and `wide` as CSV through psql's \\copy into equivalent tables, one session
     analyzer  bench/analyzer.sh on the corpora and on the generated files -> MB/s (one thread, no database)
     big       one 200 MiB file of flat records to a stack restarted with workers at -Xmx256m -> outcome, time, RSS
 
 Unless --no-start, it starts the stack with deploy/local/run.sh (gateway + 2 workers x concurrency 4) and
 stops it at the end. Generated data is cached in bench/.data/. Prints one table and writes
-bench/results/<UTC timestamp>.json, and appends a line to bench/results.jsonl.
-Standard library only; the API key comes from STOWAGE_API_KEY (default: the local key of deploy/local/run.sh),
-PostgreSQL from PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432, postgres, postgres).
+bench/results/<UTC timestamp>.json (with a top-level "ratios" object), and appends a line to bench/results.jsonl.
+Standard library only (the peer runs on Debian's python3-celery); the API key comes from STOWAGE_API_KEY (default:
+the local key of deploy/local/run.sh), PostgreSQL from PGHOST/PGPORT/PGUSER/PGDATABASE (default 127.0.0.1:5432,
+postgres, postgres).
 """
 import argparse
 import base64
@@ -45,34 +52,56 @@ RUN = os.path.join(ROOT, "run")
 sys.path.insert(0, os.path.join(ROOT, "deploy", "local"))
 from demo import api_key, generate_file, multipart  # noqa: E402
 
-SCENARIOS = ["latency", "small", "tabular", "docs", "copy", "analyzer", "big"]
+SCENARIOS = ["peer", "cold", "warm", "watched", "status", "narrow", "wide", "docs", "latency", "copy", "analyzer",
+             "big"]
 DB_SCHEMA = os.environ.get("STOWAGE_DB_SCHEMA", "stowage")
 DATASETS_SCHEMA = os.environ.get("STOWAGE_DATASETS_SCHEMA", "datasets")
-REF_SCHEMA = "bench_ref"  # the \copy reference table lives here
-# The \copy reference loads an equivalent table: the one Stowage creates for (3)'s files (SqlTableWriter), with
-# its two row-identity columns, its types (decimals as exact numeric) and its primary key. The suite checks that
-# Stowage's table still has these columns whenever both scenarios run.
-EQUIVALENT_COLUMNS = [("_file_id", "uuid"), ("_row", "bigint"), ("id", "bigint"), ("user_id", "bigint"),
-                      ("amount", "numeric"), ("price", "numeric"), ("name", "text"), ("city", "text"),
-                      ("active", "boolean"), ("verified", "boolean"), ("created_at", "timestamp with time zone"),
-                      ("updated_at", "timestamp with time zone"), ("_extra", "jsonb"), ("_absent", "ARRAY")]
-TABULAR_CSV_COLUMNS = [name for name, _ in EQUIVALENT_COLUMNS if name not in ("_extra", "_absent")]
-EQUIVALENT_TABLE = ", ".join(f"{name} {'text[]' if kind == 'ARRAY' else kind}"
-                             + (" not null" if name in ("_file_id", "_row") else "")
-                             for name, kind in EQUIVALENT_COLUMNS) + ", primary key (_file_id, _row)"
+REF_SCHEMA = "bench_ref"  # the \copy reference tables live here
+
+
+class Shape:
+    """A tabular workload: its records' fields and the columns Stowage makes of them (SqlTableWriter: two
+    row-identity columns, the fields' types with decimals as exact numeric, _extra, _absent, the primary key). The
+    \copy reference loads the same rows into a table with exactly these columns, and the suite checks that the
+    table Stowage made still has them."""
+
+    def __init__(self, name, fields):
+        self.name = name
+        self.fields = fields  # [(name, SQL type as information_schema spells it)]
+        self.columns = [("_file_id", "uuid"), ("_row", "bigint"), *fields, ("_extra", "jsonb"), ("_absent", "ARRAY")]
+        self.csv_columns = ["_file_id", "_row"] + [name for name, _ in fields]
+        self.table_ddl = ", ".join(f"{name} {'text[]' if kind == 'ARRAY' else kind}"
+                                   + (" not null" if name in ("_file_id", "_row") else "")
+                                   for name, kind in self.columns) + ", primary key (_file_id, _row)"
+        # what the Celery peer's table holds: the fields with Stowage's types, beside the file id
+        self.peer_columns = [[name, "text[]" if kind == "ARRAY" else kind] for name, kind in fields]
+
+
+TIMESTAMP = "timestamp with time zone"
+WIDE = Shape("wide", [("id", "bigint"), ("user_id", "bigint"), ("amount", "numeric"), ("price", "numeric"),
+                      ("name", "text"), ("city", "text"), ("active", "boolean"), ("verified", "boolean"),
+                      ("created_at", TIMESTAMP), ("updated_at", TIMESTAMP)])
+NARROW = Shape("narrow", [("id", "bigint"), ("at", TIMESTAMP), ("dev", "text"), ("temp", "numeric"),
+                          ("hum", "numeric"), ("ok", "boolean"), ("seq", "bigint"), ("site", "text"),
+                          ("volt", "numeric"), ("state", "text")])
+SMALL_FIELDS = [("id", "bigint"), ("order", "text"), ("sku", "text"), ("qty", "bigint"), ("price", "numeric"),
+                ("paid", "boolean"), ("channel", "text"), ("at", TIMESTAMP)]
 WORK_QUEUE = os.environ.get("STOWAGE_TOPOLOGY_PREFIX", "stowage") + ".work"
 
-# The bars of issue 8 and the figures of the Celery 5.2 worker it replaces (concurrency 4, this machine kind).
-CELERY = {"small_files_per_s": 670, "tabular_rows_per_s": 118_000}
-COPY_REF = {"one_session_rows_per_s": 310_000, "four_sessions_rows_per_s": 546_000}
-BAR = {"upload_p50_ms": 30, "upload_p99_ms": 100, "small_files_per_s": 2000, "tabular_share_of_copy": 0.80}
+# The bars, each a ratio to a figure of the same run (or, for latency and CPU, a bound), never an absolute rate
+# measured on another day: machines of one kind differ by 2-3x.
+BAR = {"small_warm_vs_celery": 3.0, "small_cold_vs_celery": 1.0, "tabular_narrow_vs_copy": 0.80,
+       "tabular_wide_vs_copy": 0.80, "large_vs_celery": 2.0, "jit_share_warm": 0.05, "status_get_cpu_ms": 1.0,
+       "small_watched_vs_unwatched": 0.90, "upload_p50_ms": 30, "upload_p99_ms": 100}
+WARM_AFTER_FILES = 20_000  # small files processed since the start before `warm` is measured
+WATCHERS = 200
 
 FULL = dict(lat_warmup=100, lat_rounds=200, one_warmup=50, one_rounds=200, stopped_warmup=100, stopped_rounds=200,
-            small_files=2000, tab_files=50, tab_records=20_000, doc_files=2000, big_mib=200,
-            analyzer_seconds=1.0, big_timeout=480)
+            small_files=2000, tab_files=50, tab_records=20_000, doc_files=2000, big_mib=200, status_reads=2000,
+            warm_after=WARM_AFTER_FILES, analyzer_seconds=1.0, big_timeout=480)
 QUICK = dict(lat_warmup=10, lat_rounds=30, one_warmup=10, one_rounds=30, stopped_warmup=5, stopped_rounds=20,
-             small_files=400, tab_files=8, tab_records=5_000, doc_files=400, big_mib=20,
-             analyzer_seconds=0.2, big_timeout=120)
+             small_files=400, tab_files=8, tab_records=5_000, doc_files=400, big_mib=20, status_reads=300,
+             warm_after=2_000, analyzer_seconds=0.2, big_timeout=120)
 REQUEST_FILES = 100  # files per upload request in `small` and `docs`
 POLL_SECONDS = 0.1   # job polling while waiting for throughput scenarios
 CLK = os.sysconf("SC_CLK_TCK")
@@ -107,8 +136,9 @@ class Api:
         self.connection = None
         self.auth = {"Authorization": f"Bearer {api_key()}"}
 
-    def call(self, method, path, body=None, headers=None, expect=(200,), timeout=600):
-        """(milliseconds, decoded JSON). Retries once when a kept-alive connection was closed by the server."""
+    def call(self, method, path, body=None, headers=None, expect=(200,), timeout=600, parse=True):
+        """(milliseconds, decoded JSON or, without `parse`, the bytes). Retries once when a kept-alive connection was
+        closed by the server."""
         for attempt in (1, 2):
             if self.connection is None:
                 self.connection = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
@@ -127,7 +157,7 @@ class Api:
                 self.close()
             if response.status not in expect:
                 raise BenchError(f"{method} {path}: {response.status} {payload[:300]!r}")
-            return elapsed, json.loads(payload) if payload else None
+            return elapsed, (json.loads(payload) if payload else None) if parse else payload
         raise AssertionError("unreachable")
 
     def upload(self, files, dataset):
@@ -179,10 +209,11 @@ def summarize_jobs(jobs, started_epoch):
             "job_statuses": sorted({job["status"] for job in jobs})}
 
 
-def upload_all(base_url, requests, dataset, connections, json_body=False):
+def upload_all(base_url, requests, dataset, connections, json_body=False, on_accept=None):
     """Sends the requests (lists of (name, bytes)) back to back over `connections` persistent connections: as
-    multipart, or (json_body, one file per request) as a plain application/json body named by ?name=.
-    Returns (epoch when the first was sent, job ids in order, per-request ms, seconds until the last 202)."""
+    multipart, or (json_body, one file per request) as a plain application/json body named by ?name=; each job id
+    is handed to `on_accept` as it comes. Returns (epoch when the first was sent, job ids in order, per-request ms,
+    seconds until the last 202)."""
     if json_body:
         bodies = [("application/json", files[0][1],
                    f"/api/v1/jobs?name={urllib.parse.quote(files[0][0])}&dataset={dataset}") for files in requests]
@@ -195,6 +226,8 @@ def upload_all(base_url, requests, dataset, connections, json_body=False):
         api = Api(base_url)
         for i in range(index_offset, len(bodies), connections):
             latencies[i], job_ids[i] = api.upload_body(*bodies[i])
+            if on_accept:
+                on_accept(job_ids[i])
         api.close()
 
     started = time.time()
@@ -542,8 +575,8 @@ def instant(seconds):
 
 
 def tabular_rows(rng, first_id, count):
-    """(JSON text, CSV line) of `count` flat records with 10 columns: id, user_id (bigint), amount, price (double),
-    name, city (text), active, verified (boolean), created_at, updated_at (ISO-8601 instants)."""
+    """(JSON text, CSV line) of `count` records of the wide shape: id, user_id (bigint), amount, price (decimals),
+    name, city (text), active, verified (boolean), created_at, updated_at (ISO-8601 instants); ~200 bytes each."""
     for i in range(first_id, first_id + count):
         user = rng.randrange(1, 1_000_000)
         amount = repr(round(rng.uniform(0.01, 10_000), 2))
@@ -560,6 +593,24 @@ def tabular_rows(rng, first_id, count):
                f'{i},{user},{amount},{price},"{name}",{city},{active},{verified},{created_at},{updated_at}\n')
 
 
+def narrow_rows(rng, first_id, count):
+    """(JSON text, CSV line) of `count` sensor readings of 10 short fields, ~140 bytes each: id, seq (bigint), at
+    (instant), dev, site, state (short text), temp, hum, volt (decimals), ok (boolean)."""
+    for i in range(first_id, first_id + count):
+        at = instant(EPOCH_2023 + rng.randrange(0, 3 * 365 * 86400))
+        dev, site = f"d{rng.randrange(1000):03d}", f"s{rng.randrange(50)}"
+        temp, hum, volt = repr(round(rng.uniform(-20, 45), 2)), repr(round(rng.uniform(5, 99), 1)), \
+            repr(round(rng.uniform(2.9, 3.6), 3))
+        ok = "true" if rng.random() < 0.95 else "false"
+        seq, state = rng.randrange(10**6), rng.choice(["on", "off", "idle"])
+        yield (f'{{"id":{i},"at":"{at}","dev":"{dev}","temp":{temp},"hum":{hum},"ok":{ok},"seq":{seq},'
+               f'"site":"{site}","volt":{volt},"state":"{state}"}}',
+               f'{i},{at},{dev},{temp},{hum},{ok},{seq},{site},{volt},{state}\n')
+
+
+ROWS = {"wide": tabular_rows, "narrow": narrow_rows}
+
+
 def cached(name, generate):
     """bench/.data/<name>, generated by generate(directory) the first time (a marker file says it completed)."""
     directory = os.path.join(DATA, name)
@@ -573,8 +624,8 @@ def cached(name, generate):
     return directory
 
 
-def tabular_data(files, records, csv_parts=4):
-    """`files` JSON arrays of `records` rows each, and the same rows as `csv_parts` CSV files."""
+def tabular_data(shape, files, records, csv_parts=4):
+    """`files` JSON arrays of `records` records of the shape each, and the same rows as `csv_parts` CSV files."""
     def generate(directory):
         rng = random.Random(8)
         total = files * records
@@ -584,15 +635,15 @@ def tabular_data(files, records, csv_parts=4):
             lines = []
             # The CSV rows carry what Stowage adds to each row: a file id and the record's index in its file.
             file_id = uuid.UUID(int=f + 1)
-            for index, (text, line) in enumerate(tabular_rows(rng, f * records + 1, records)):
+            for index, (text, line) in enumerate(ROWS[shape.name](rng, f * records + 1, records)):
                 lines.append(text)
                 parts[row * csv_parts // total].write(f"{file_id},{index},{line}")
                 row += 1
-            with open(os.path.join(directory, f"events-{f:03d}.json"), "w", encoding="utf-8") as out:
+            with open(os.path.join(directory, f"{shape.name}-{f:03d}.json"), "w", encoding="utf-8") as out:
                 out.write("[\n" + ",\n".join(lines) + "\n]\n")
         for part in parts:
             part.close()
-    return cached(f"tabular-v2-{files}x{records}", generate)
+    return cached(f"{shape.name}-{files}x{records}", generate)
 
 
 def big_file(mib):
@@ -729,82 +780,192 @@ def scenario_latency_stopped(args, sizes):
     return result
 
 
-def throughput(args, directory, dataset, per_request, timeout, label, json_body=False):
+SMALL_SINCE_START = [0]  # small files this run sent to the stack since it started it (cold, warm, watched)
+
+
+def requests_of(directory, per_request):
     files = read_files(directory)
-    requests = [files[i:i + per_request] for i in range(0, len(files), per_request)]
+    return files, [files[i:i + per_request] for i in range(0, len(files), per_request)]
+
+
+class Watchers:
+    """`count` clients that each read one job of the pass (round robin over the jobs uploaded so far) once a second,
+    as people watching progress do, until stopped."""
+
+    def __init__(self, url, count):
+        self.url, self.count = url, count
+        self.jobs = []
+        self.reads = 0
+        self.failures = []
+        self.stop_event = threading.Event()
+        self.threads = [threading.Thread(target=self.watch, args=(i,), daemon=True) for i in range(count)]
+
+    def watch(self, index):
+        api = Api(self.url)
+        next_read = time.monotonic() + index / self.count  # spread over the second
+        while not self.stop_event.is_set():
+            delay = next_read - time.monotonic()
+            if delay > 0 and self.stop_event.wait(delay):
+                break
+            next_read += 1.0
+            if self.jobs:
+                try:  # read as a watcher reads: the whole view, but nothing of it parsed here (the client's CPU)
+                    api.call("GET", f"/api/v1/jobs/{self.jobs[index % len(self.jobs)]}", parse=False)
+                    self.reads += 1
+                except (BenchError, OSError, http.client.HTTPException) as e:
+                    self.failures.append(str(e)[:120])
+        api.close()
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_event.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def one_pass(args, requests, dataset, timeout, json_body=False, watchers=0):
+    """Sends the requests into `dataset` and waits for every job; the figures of the pass, CPU included."""
+    psql("checkpoint")
+    settle(limit=10.0)
+    cpu_before = cpu_snapshot()
+    checkpoints_before = checkpoints()
+    api = Api(args.url)
+    with Watchers(args.url, watchers) as watching:
+        on_accept = watching.jobs.append if watchers else None
+        started, job_ids, latencies, upload_seconds = upload_all(
+            args.url, requests, dataset, args.connections, json_body, on_accept)
+        summary = summarize_jobs(await_jobs(api, job_ids, timeout), started)
+    api.close()
+    cpu = cpu_delta(cpu_before, cpu_snapshot())
+    summary.update(cpu=cpu, jit_share=round((cpu["cpu_s"]["jit"] or 0) / max(cpu["cpu_s"]["machine"] or 0, 0.01), 3),
+                   checkpoints_during=checkpoints() - checkpoints_before, upload_seconds=upload_seconds,
+                   upload_p50_ms=round(percentile(latencies, 50), 1), upload_max_ms=round(max(latencies), 1))
+    if watchers:
+        summary["watcher_reads"] = watching.reads
+        summary["watcher_failures"] = len(watching.failures)
+        if watching.failures:
+            summary["problem"] = f"{len(watching.failures)} watcher reads failed, e.g. {watching.failures[0]}"
+    return summary
+
+
+def measured(args, files, requests, dataset, timeout, label, json_body=False, warm_up=True, passes=None,
+             watchers=0):
+    """A warm-up pass (unless not asked for), then `passes` measured passes, each into a dataset of its own right
+    after a checkpoint; the median pass is the figure, with the others beside it. One pass on a 2-core machine varies
+    by 10-20 %, enough to flip a verdict either way."""
+    passes = passes or args.passes
     total_bytes = sum(len(c) for _, c in files)
     log(f"{label}: {len(files)} files ({total_bytes / 1e6:.1f} MB) in {len(requests)} requests, "
-        f"{args.connections} connection(s)")
-    # Warm-up: the same requests once into a dataset of their own, so that the JIT has compiled this path while
-    # the measured dataset is still new. A JVM that has just started is slower (a quarter of the requests was not
-    # enough: the compilers still took a tenth of the workers' CPU in the measured part), and a worker runs for
-    # days: the measured pass is the steady state. The warm-up pass is timed too, as `first_pass_seconds`.
-    warm_started, warm_ids, _, _ = upload_all(args.url, requests, dataset + "_warmup", args.connections, json_body)
-    api = Api(args.url)
-    first_pass_seconds = summarize_jobs(await_jobs(api, warm_ids, timeout), warm_started)["seconds"]
-    # Each measured pass starts right after a checkpoint, as each `\copy` reference load does: a checkpoint that
-    # falls inside a pass (the warm-up and earlier scenarios write plenty of WAL) makes PostgreSQL log whole pages
-    # again for every block it touches next, which the other side would not pay. Several passes, each into a
-    # dataset of its own, and the median counts: one pass on this 2-core machine varies by 10-20 % (JIT compiling
-    # still going on, the machine's neighbours), enough to flip a verdict either way.
-    passes = []
-    for n in range(args.passes):
-        psql("checkpoint")
-        settle(limit=10.0)
-        cpu_before = cpu_snapshot()  # the measured part only
-        checkpoints_before = checkpoints()
-        started, job_ids, latencies, upload_seconds = upload_all(
-            args.url, requests, dataset if n == 0 else f"{dataset}_{n + 1}", args.connections, json_body)
-        summary = summarize_jobs(await_jobs(api, job_ids, timeout), started)
-        summary.update(cpu=cpu_delta(cpu_before, cpu_snapshot()),
-                       checkpoints_during=checkpoints() - checkpoints_before, upload_seconds=upload_seconds,
-                       upload_p50_ms=round(percentile(latencies, 50), 1), upload_max_ms=round(max(latencies), 1))
-        passes.append(summary)
-    api.close()
-    summary = sorted(passes, key=lambda p: p["seconds"])[len(passes) // 2]
-    summary["passes_seconds"] = [p["seconds"] for p in passes]
-    summary["first_pass_seconds"] = first_pass_seconds
-    summary["first_pass_files_per_s"] = round(len(files) / first_pass_seconds, 1)
-    summary.update(files=len(files), bytes=total_bytes, requests=len(requests), files_per_request=per_request,
-                   files_per_s=round(len(files) / summary["seconds"], 1),
-                   passes_files_per_s=[round(len(files) / p["seconds"], 1) for p in passes],
+        f"{args.connections} connection(s)" + (f", {watchers} watchers" if watchers else ""))
+    first = None
+    if warm_up:
+        first = one_pass(args, requests, dataset + "_warmup", timeout, json_body)
+    runs = [one_pass(args, requests, dataset if n == 0 else f"{dataset}_{n + 1}", timeout, json_body, watchers)
+            for n in range(passes)]
+    summary = sorted(runs, key=lambda p: p["seconds"])[len(runs) // 2]
+    summary.update(files=len(files), bytes=total_bytes, requests=len(requests),
+                   files_per_request=len(requests[0]), files_per_s=round(len(files) / summary["seconds"], 1),
+                   passes_seconds=[p["seconds"] for p in runs],
+                   passes_files_per_s=[round(len(files) / p["seconds"], 1) for p in runs],
+                   passes_jit_share=[p["jit_share"] for p in runs],
                    mb_per_s=round(total_bytes / 1e6 / summary["seconds"], 2))
-    unfinished = [p["file_statuses"] for p in passes if p["file_statuses"] != {"DONE": len(files)}]
+    if first:
+        summary.update(first_pass_seconds=first["seconds"],
+                       first_pass_files_per_s=round(len(files) / first["seconds"], 1))
+    unfinished = [p["file_statuses"] for p in runs if p["file_statuses"] != {"DONE": len(files)}]
     if unfinished:
         summary["problem"] = f"not every file DONE: {unfinished} {summary['errors']}"
     return summary
 
 
-def scenario_small(args, sizes):
-    result = throughput(args, small_data(sizes["small_files"]), "bench_small", REQUEST_FILES, 600, "small")
+def small_pass_figures(args, sizes, label, dataset, warm_up, passes=None, watchers=0):
+    files, requests = requests_of(small_data(sizes["small_files"]), REQUEST_FILES)
+    result = measured(args, files, requests, dataset, 600, label, warm_up=warm_up, passes=passes, watchers=watchers)
+    SMALL_SINCE_START[0] += len(files) * (len(result["passes_seconds"]) + (1 if warm_up else 0))
     if result["storages"] != {"SQL": result["files"]}:
         result["problem"] = f"expected every file SQL: {result['storages']}"
     return result
 
 
-def scenario_docs(args, sizes):
-    result = throughput(args, docs_data(sizes["doc_files"]), "bench_docs", REQUEST_FILES, 600, "docs")
-    if result["storages"] != {"JSONB": result["files"]}:
-        result["problem"] = f"expected every file JSONB: {result['storages']}"
+def scenario_cold(args, sizes):
+    if args.no_start or SMALL_SINCE_START[0]:
+        return {"skipped": "needs a stack this run started and that has stored nothing yet: run without --no-start"}
+    result = small_pass_figures(args, sizes, "cold: the first small files after the start", "bench_cold", False, 1)
+    result["since_start"] = SMALL_SINCE_START[0]
     return result
 
 
-def scenario_tabular(args, sizes):
-    directory = tabular_data(sizes["tab_files"], sizes["tab_records"])
+def scenario_warm(args, sizes):
+    files, requests = requests_of(small_data(sizes["small_files"]), REQUEST_FILES)
+    missing = sizes["warm_after"] - SMALL_SINCE_START[0]
+    if missing > 0:
+        log(f"warm: {missing} small files more first, to {sizes['warm_after']} since the start")
+        api = Api(args.url)
+        while SMALL_SINCE_START[0] < sizes["warm_after"]:
+            started, job_ids, _, _ = upload_all(args.url, requests, "bench_warming", args.connections)
+            await_jobs(api, job_ids, 600)
+            SMALL_SINCE_START[0] += len(files)
+        api.close()
+    result = small_pass_figures(args, sizes, "warm", "bench_warm", False)
+    result["since_start_before"] = SMALL_SINCE_START[0] - len(files) * len(result["passes_seconds"])
+    return result
+
+
+def scenario_watched(args, sizes):
+    result = small_pass_figures(args, sizes, "watched", "bench_watched", False, watchers=WATCHERS)
+    result["watchers"] = WATCHERS
+    return result
+
+
+def scenario_status(args, sizes):
+    """GET of one 100-file job, again and again over one connection: the CPU of the stack per read (the
+    benchmark's own client left out, and shown beside it)."""
+    files, requests = requests_of(small_data(sizes["small_files"]), REQUEST_FILES)
+    api = Api(args.url)
+    _, job_id = api.upload(requests[0], "bench_status")
+    await_jobs(api, [job_id], 120)
+    reads = sizes["status_reads"]
+    result = {"files_in_job": len(requests[0]), "reads": reads}
+    for _ in range(3 * reads):  # the path compiled before it is measured: a job is read again and again
+        api.job(job_id)
+    settle(limit=10.0)
+    before = cpu_snapshot()
+    started = time.monotonic()
+    for _ in range(reads):
+        body = api.job(job_id)
+    seconds = time.monotonic() - started
+    cpu = cpu_delta(before, cpu_snapshot())
+    api.close()
+    machine_s, client_s = cpu["cpu_s"]["machine"] or 0, cpu["cpu_s"]["bench"] or 0
+    result.update(cpu=cpu, reads_per_s=round(reads / seconds), body_bytes=len(json.dumps(body)),
+                  cpu_ms_per_read=round(1000 * max(machine_s - client_s, 0) / reads, 3),
+                  machine_cpu_ms_per_read=round(1000 * machine_s / reads, 3),
+                  client_cpu_ms_per_read=round(1000 * client_s / reads, 3))
+    return result
+
+
+def tabular(args, sizes, shape):
+    directory = tabular_data(shape, sizes["tab_files"], sizes["tab_records"])
+    files, requests = requests_of(directory, 1)
+    table = f"bench_{shape.name}"
     with RssSampler() as rss:
         # One file per request as a plain JSON body, as a client sending large files one by one would: multipart
         # parsing of 4 MB parts costs the gateway about as much again (bench/README.md).
-        result = throughput(args, directory, "bench_tabular", 1, 1200, "tabular", json_body=True)
+        result = measured(args, files, requests, table, 1200, shape.name, json_body=True)
     result["rss"] = rss.report()
-    rows = int(psql(f'select count(*) from "{DATASETS_SCHEMA}".bench_tabular'))
+    rows = int(psql(f'select count(*) from "{DATASETS_SCHEMA}".{table}'))
     expected = sizes["tab_files"] * sizes["tab_records"]
     result.update(rows=rows, rows_per_s=round(rows / result["seconds"]),
                   passes_rows_per_s=[round(rows / seconds) for seconds in result["passes_seconds"]],
                   first_pass_rows_per_s=round(rows / result["first_pass_seconds"]))
     result["columns"] = psql(
         "select string_agg(column_name || ' ' || data_type, ', ' order by ordinal_position)"
-        f" from information_schema.columns where table_schema = '{DATASETS_SCHEMA}' and table_name = 'bench_tabular'")
-    equivalent = ", ".join(f"{name} {kind}" for name, kind in EQUIVALENT_COLUMNS)
+        f" from information_schema.columns where table_schema = '{DATASETS_SCHEMA}' and table_name = '{table}'")
+    equivalent = ", ".join(f"{name} {kind}" for name, kind in shape.columns)
     if rows != expected:
         result["problem"] = f"{rows} rows in the table, {expected} expected"
     elif result["columns"] != equivalent:
@@ -814,43 +975,87 @@ def scenario_tabular(args, sizes):
     return result
 
 
+def scenario_narrow(args, sizes):
+    return tabular(args, sizes, NARROW)
+
+
+def scenario_wide(args, sizes):
+    return tabular(args, sizes, WIDE)
+
+
+def scenario_docs(args, sizes):
+    files, requests = requests_of(docs_data(sizes["doc_files"]), REQUEST_FILES)
+    result = measured(args, files, requests, "bench_docs", 600, "docs")
+    if result["storages"] != {"JSONB": result["files"]}:
+        result["problem"] = f"expected every file JSONB: {result['storages']}"
+    return result
+
+
 def scenario_copy(args, sizes):
-    directory = tabular_data(sizes["tab_files"], sizes["tab_records"])
-    parts = sorted(os.path.join(directory, n) for n in os.listdir(directory) if n.endswith(".csv"))
-    rows = sizes["tab_files"] * sizes["tab_records"]
-    table = f"{REF_SCHEMA}.tabular"
-    psql(f"create schema if not exists {REF_SCHEMA}", f"drop table if exists {table}",
-         f"create table {table} ({EQUIVALENT_TABLE})")
-    copies = [f"\\copy {table} ({', '.join(TABULAR_CSV_COLUMNS)}) from '{part}' with (format csv)"
-              for part in parts]
-    result = {"rows": rows, "table": EQUIVALENT_TABLE}
+    """The rows of `narrow` and `wide` through psql's \\copy into equivalent tables, one session loading the CSV
+    parts one after the other (the median of `passes` loads, each after a truncate and a checkpoint)."""
+    result = {}
+    for shape in (NARROW, WIDE):
+        directory = tabular_data(shape, sizes["tab_files"], sizes["tab_records"])
+        parts = sorted(os.path.join(directory, n) for n in os.listdir(directory) if n.endswith(".csv"))
+        rows = sizes["tab_files"] * sizes["tab_records"]
+        table = f"{REF_SCHEMA}.{shape.name}"
+        psql(f"create schema if not exists {REF_SCHEMA}", f"drop table if exists {table}",
+             f"create table {table} ({shape.table_ddl})")
+        copies = [f"\\copy {table} ({', '.join(shape.csv_columns)}) from '{part}' with (format csv)"
+                  for part in parts]
+        loads = []
+        for _ in range(args.passes):
+            psql(f"truncate {table}", "checkpoint")
+            log(f"copy: {shape.name}, 1 session, {len(parts)} CSV parts one after the other")
+            started = time.monotonic()
+            psql(*copies)
+            seconds = time.monotonic() - started
+            counted = int(psql(f"select count(*) from {table}"))
+            if counted != rows:
+                raise BenchError(f"copy {shape.name}: {counted} rows copied, {rows} expected")
+            loads.append({"seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)})
+        median = sorted(loads, key=lambda r: r["seconds"])[len(loads) // 2]
+        result[shape.name] = {**median, "rows": rows, "table": shape.table_ddl,
+                              "passes_rows_per_s": [r["rows_per_s"] for r in loads],
+                              "csv_bytes": sum(os.path.getsize(p) for p in parts)}
+    return result
 
-    def timed(label, run):
-        psql(f"truncate {table}", "checkpoint")
-        log(f"copy: {label}")
-        started = time.monotonic()
-        run()
-        seconds = time.monotonic() - started
-        counted = int(psql(f"select count(*) from {table}"))
-        if counted != rows:
-            raise BenchError(f"{label}: {counted} rows copied, {rows} expected")
-        return {"seconds": round(seconds, 3), "rows_per_s": round(rows / seconds)}
 
-    sessions = [timed("1 session, 4 CSV parts one after the other", lambda: psql(*copies)) for _ in range(args.passes)]
-    result["one_session"] = sorted(sessions, key=lambda r: r["seconds"])[len(sessions) // 2]
-    result["one_session"]["passes_rows_per_s"] = [r["rows_per_s"] for r in sessions]
+PEER = os.path.join(BENCH, "peers", "celery", "peer.py")
+PEER_PYTHON = "/usr/bin/python3"  # Debian's, where python3-celery and python3-psycopg2 are installed
 
-    def parallel():
-        processes = [subprocess.Popen(psql_args() + ["-c", c], stdout=subprocess.DEVNULL) for c in copies]
-        if any(p.wait() != 0 for p in processes):
-            raise BenchError("a parallel \\copy failed")
-    result["four_sessions"] = timed(f"{len(copies)} sessions in parallel, one CSV part each", parallel)
-    result["csv_bytes"] = sum(os.path.getsize(p) for p in parts)
+
+def scenario_peer(args, sizes):
+    """The Celery peer on the small, narrow and wide files (bench/peers/celery/README.md)."""
+    check = subprocess.run([PEER_PYTHON, "-c", "import celery, psycopg2"], capture_output=True)
+    if check.returncode != 0:
+        raise BenchError("the Celery peer needs Debian's python3-celery and python3-psycopg2:"
+                         " apt-get install python3-celery python3-psycopg2")
+    workloads = [{"name": "small", "dir": small_data(sizes["small_files"]), "per_request": REQUEST_FILES,
+                  "columns": [[n, k] for n, k in SMALL_FIELDS], "passes": args.passes}]
+    for shape in (NARROW, WIDE):
+        workloads.append({"name": shape.name, "dir": tabular_data(shape, sizes["tab_files"], sizes["tab_records"]),
+                          "per_request": 1, "columns": shape.peer_columns, "passes": args.passes})
+    log(f"peer: Celery on {', '.join(w['name'] for w in workloads)} ({args.passes} passes each after a warm-up)")
+    output = subprocess.run([PEER_PYTHON, PEER], input=json.dumps(workloads), capture_output=True, text=True,
+                            env={**os.environ, "PEER_DSN": " ".join(f"{k}={v}" for k, v in (
+                                ("host", os.environ.get("PGHOST", "127.0.0.1")),
+                                ("port", os.environ.get("PGPORT", "5432")),
+                                ("user", os.environ.get("PGUSER", "postgres")),
+                                ("dbname", os.environ.get("PGDATABASE", "postgres"))))})
+    if output.returncode != 0:
+        raise BenchError(f"the Celery peer failed: {output.stderr[-1500:]}")
+    result = {}
+    for line in output.stdout.splitlines():
+        figures = json.loads(line)
+        result[figures.pop("name")] = figures
     return result
 
 
 def scenario_analyzer(args, sizes):
-    extra = [tabular_data(sizes["tab_files"], sizes["tab_records"]), small_data(sizes["small_files"]),
+    extra = [tabular_data(WIDE, sizes["tab_files"], sizes["tab_records"]),
+             tabular_data(NARROW, sizes["tab_files"], sizes["tab_records"]), small_data(sizes["small_files"]),
              docs_data(sizes["doc_files"])]
     log(f"analyzer: bench/analyzer.sh {sizes['analyzer_seconds']} on the corpora and the generated files")
     command = [os.path.join(BENCH, "analyzer.sh"), str(sizes["analyzer_seconds"])] + extra
@@ -861,7 +1066,7 @@ def scenario_analyzer(args, sizes):
     for line in result["lines"]:
         if line.startswith("all files (bytes-weighted)"):
             result["corpora_mb_per_s"] = float(line.split()[-1])
-        for key, name in (("tabular", "tabular-"), ("small", "small-"), ("docs", "docs-")):
+        for key, name in (("wide", "wide-"), ("narrow", "narrow-"), ("small", "small-"), ("docs", "docs-")):
             match = re.match(r"\S*" + name + r"\S* \(\d+ files\)\s+(\d+)\s+([\d.]+)\s+(\S+)", line)
             if match:
                 result[f"{key}_mb_per_s"] = float(match.group(2))
@@ -939,93 +1144,142 @@ def fmt_int(value):
     return f"{value:,.0f}" if value is not None else "–"
 
 
+def ratios(results):
+    """Every verdict as a ratio between figures of this run (or a bound on CPU and latency): key -> value."""
+    s = results["scenarios"]
+    ok = lambda name: name in s and "error" not in s[name] and "skipped" not in s[name]  # noqa: E731
+    peer = s["peer"] if ok("peer") else {}
+    out = {}
+    if ok("warm") and "small" in peer:
+        out["small_warm_vs_celery"] = s["warm"]["files_per_s"] / peer["small"]["files_per_s"]
+    if ok("cold") and "small" in peer:
+        out["small_cold_vs_celery"] = s["cold"]["files_per_s"] / peer["small"]["files_per_s"]
+    for shape in ("narrow", "wide"):
+        if ok(shape) and ok("copy"):
+            out[f"tabular_{shape}_vs_copy"] = s[shape]["rows_per_s"] / s["copy"][shape]["rows_per_s"]
+    if ok("wide") and "wide" in peer:
+        out["large_vs_celery"] = s["wide"]["rows_per_s"] / peer["wide"]["rows_per_s"]
+    if ok("warm"):
+        out["jit_share_warm"] = s["warm"]["jit_share"]
+    if ok("cold"):
+        out["jit_share_cold"] = s["cold"]["jit_share"]
+    if ok("status"):
+        out["status_get_cpu_ms"] = s["status"]["cpu_ms_per_read"]
+    if ok("watched") and ok("warm"):
+        out["small_watched_vs_unwatched"] = s["watched"]["files_per_s"] / s["warm"]["files_per_s"]
+    return {k: round(v, 3) for k, v in out.items()}
+
+
+def verdict(key, value):
+    if key not in BAR:
+        return ""
+    bound_above = key in ("jit_share_warm", "status_get_cpu_ms")
+    return "meets" if (value <= BAR[key] if bound_above else value >= BAR[key]) else "MISSES"
+
+
 def table_rows(results):
-    """(scenario, figure, Stowage, bar of issue 8, Celery 5.2 / reference, verdict)."""
+    """(scenario, figure, Stowage, same-run reference, ratio and bar, verdict)."""
     rows = []
     s = results["scenarios"]
+    r = results["ratios"]
+    peer = s.get("peer", {}) if "error" not in s.get("peer", {}) else {}
 
     def failed(name):
         if s.get(name, {}).get("error"):
             rows.append((name, "failed", s[name]["error"][:60], "", "", "ERROR"))
             return True
+        if s.get(name, {}).get("skipped"):
+            rows.append((name, "skipped", s[name]["skipped"][:60], "", "", ""))
+            return True
         return name not in s
 
-    if not failed("latency"):
-        one, hundred = s["latency"]["one_file"], s["latency"]["hundred_files"]
-        rows.append(("1 upload 1 x 4 KB, idle", "p50 / p95 / p99 ms",
-                     f"{one['p50_ms']:.0f} / {one['p95_ms']:.0f} / {one['p99_ms']:.0f}", "–", "–", ""))
-        ok = hundred["p50_ms"] <= BAR["upload_p50_ms"] and hundred["p99_ms"] <= BAR["upload_p99_ms"]
-        rows.append(("1 upload 100 x 4 KB, idle", "p50 / p95 / p99 ms",
-                     f"{hundred['p50_ms']:.0f} / {hundred['p95_ms']:.0f} / {hundred['p99_ms']:.0f}",
-                     "p50 <= 30, p99 <= 100", "–", "meets" if ok else "MISSES"))
-    if "latency_stopped" in s:
-        st = s["latency_stopped"]
-        if "error" in st:
-            rows.append(("1 upload 100 x 4 KB, no workers", "failed", st["error"][:60], "", "", "ERROR"))
-        else:
-            ok = st["p50_ms"] <= BAR["upload_p50_ms"] and st["p99_ms"] <= BAR["upload_p99_ms"]
-            rows.append(("1 upload 100 x 4 KB, no workers", "p50 / p95 / p99 ms",
-                         f"{st['p50_ms']:.0f} / {st['p95_ms']:.0f} / {st['p99_ms']:.0f}",
-                         "p50 <= 30, p99 <= 100", "–", "meets" if ok else "MISSES"))
-    if not failed("small"):
-        sm = s["small"]
-        rows.append((f"2 small {sm['files']} x {sm['bytes'] / sm['files'] / 1000:.1f} KB", "files/s",
-                     fmt_passes(sm["files_per_s"], sm["passes_files_per_s"], sm["first_pass_files_per_s"]),
-                     ">= 2,000", "~670",
-                     ("meets" if sm["files_per_s"] >= BAR["small_files_per_s"] else "MISSES")
-                     + (" (!)" if "problem" in sm else "")))
-    copy_one = None
-    if "copy" in s and "error" not in s["copy"]:
-        copy_one = s["copy"]["one_session"]["rows_per_s"]
-    if not failed("tabular"):
-        tb = s["tabular"]
-        bar = f">= 80% of \\copy = {fmt_int(0.8 * copy_one)}" if copy_one else ">= 80% of \\copy (1 session)"
-        verdict = ("meets" if tb["rows_per_s"] >= BAR["tabular_share_of_copy"] * copy_one else "MISSES") \
-            if copy_one else ""
-        rows.append((f"3 tabular {tb['files']} x {tb['rows'] // tb['files']:,} rows", "rows/s",
-                     fmt_passes(tb["rows_per_s"], tb["passes_rows_per_s"], tb["first_pass_rows_per_s"]), bar,
-                     "~118,000", verdict + (" (!)" if "problem" in tb else "")))
-        rows.append(("3 tabular", "MB/s of JSON", f"{tb['mb_per_s']:.1f}", "–", "–", ""))
-        peaks = [v["rss_peak_sampled_mib"] for k, v in tb["rss"].items() if k.startswith("worker-")]
-        rows.append(("6 worker peak RSS during (3)", "MiB (each worker)", " / ".join(str(p) for p in peaks),
-                     "flat with file size", "–", ""))
+    def ratio_cell(key, text=None):
+        if key not in r:
+            return "–", ""
+        bound = BAR.get(key)
+        shown = text or f"{r[key]:.2f}x"
+        sign = "<=" if key in ("jit_share_warm", "status_get_cpu_ms") else ">="
+        return (f"{shown} ({sign} {bound})" if bound is not None else shown), verdict(key, r[key])
+
+    def peer_files(name):
+        return f"Celery {fmt_int(peer[name]['files_per_s'])} files/s" if name in peer else "–"
+
+    for name, label in (("cold", "small, cold: first 2,000 after start"), ("warm", "small, warm: after 20,000"),
+                        ("watched", f"small, warm, {WATCHERS} watching")):
+        if failed(name):
+            continue
+        sm = s[name]
+        rows.append((label, "files/s", fmt_passes(sm["files_per_s"], sm["passes_files_per_s"]),
+                     peer_files("small") if name != "watched" else f"unwatched {fmt_int(s['warm']['files_per_s'])}"
+                     if "warm" in s and "files_per_s" in s["warm"] else "–",
+                     *ratio_cell({"cold": "small_cold_vs_celery", "warm": "small_warm_vs_celery",
+                                  "watched": "small_watched_vs_unwatched"}[name])))
+        key = {"cold": "jit_share_cold", "warm": "jit_share_warm"}.get(name)
+        if key:
+            share = f"{sm['jit_share']:.0%}"
+            cell, judged = ratio_cell(key, share) if key in BAR else (share, "")
+            rows.append((f"  JIT compilers' share of CPU ({name})", "share", share, "–", cell, judged))
+    if not failed("status"):
+        st = s["status"]
+        rows.append((f"status read of a {st['files_in_job']}-file job", "CPU ms / read (stack)",
+                     f"{st['cpu_ms_per_read']:.2f} ({fmt_int(st['reads_per_s'])} reads/s, 1 client)",
+                     f"client {st['client_cpu_ms_per_read']:.2f}", *ratio_cell("status_get_cpu_ms",
+                                                                               f"{st['cpu_ms_per_read']:.2f} ms")))
+    copy = s.get("copy", {}) if "error" not in s.get("copy", {}) else {}
+    for shape in ("narrow", "wide"):
+        if failed(shape):
+            continue
+        tb = s[shape]
+        ref = f"\\copy {fmt_int(copy[shape]['rows_per_s'])}" if shape in copy else "–"
+        rows.append((f"{shape} {tb['files']} x {tb['rows'] // tb['files']:,} rows", "rows/s",
+                     fmt_passes(tb["rows_per_s"], tb["passes_rows_per_s"], tb.get("first_pass_rows_per_s")),
+                     ref, *ratio_cell(f"tabular_{shape}_vs_copy", f"{r[f'tabular_{shape}_vs_copy']:.0%}"
+                                      if f"tabular_{shape}_vs_copy" in r else None)))
+        if shape == "wide":
+            rows.append(("large (wide) vs the Celery peer", "rows/s", fmt_int(tb["rows_per_s"]),
+                         f"Celery {fmt_int(peer['wide']['rows_per_s'])}" if "wide" in peer else "–",
+                         *ratio_cell("large_vs_celery")))
+            peaks = [v["rss_peak_sampled_mib"] for k, v in tb["rss"].items() if k.startswith("worker-")]
+            rows.append(("  worker peak RSS during wide", "MiB (each worker)", " / ".join(str(p) for p in peaks),
+                         "–", "", ""))
     if not failed("docs"):
         dc = s["docs"]
-        rows.append((f"4 documents {dc['files']} x {dc['bytes'] / dc['files'] / 1000:.1f} KB", "files/s",
-                     fmt_passes(dc["files_per_s"], dc["passes_files_per_s"], dc["first_pass_files_per_s"]), "–", "–",
-                     ("JSONB" if dc["storages"] == {"JSONB": dc["files"]} else f"{dc['storages']}")
-                     + (" (!)" if "problem" in dc else "")))
-    if not failed("copy"):
-        cp = s["copy"]
-        rows.append(("5 \\copy, 1 session", "rows/s", fmt_passes(cp["one_session"]["rows_per_s"],
-                                                               cp["one_session"]["passes_rows_per_s"]),
-                     "–", "~310,000", ""))
-        rows.append(("5 \\copy, 4 sessions", "rows/s", fmt_int(cp["four_sessions"]["rows_per_s"]), "–", "~546,000",
-                     ""))
-        if "tabular" in s and "error" not in s["tabular"]:
-            ratio = s["tabular"]["rows_per_s"] / cp["one_session"]["rows_per_s"]
-            rows.append(("5 Stowage / \\copy (1 session)", "ratio", f"{ratio:.0%}", ">= 80%",
-                         f"{CELERY['tabular_rows_per_s'] / COPY_REF['one_session_rows_per_s']:.0%}",
-                         "meets" if ratio >= BAR["tabular_share_of_copy"] else "MISSES"))
+        rows.append((f"documents {dc['files']} x {dc['bytes'] / dc['files'] / 1000:.1f} KB", "files/s",
+                     fmt_passes(dc["files_per_s"], dc["passes_files_per_s"], dc.get("first_pass_files_per_s")), "–",
+                     "", "JSONB" if dc["storages"] == {"JSONB": dc["files"]} else f"{dc['storages']}"))
+    if not failed("latency"):
+        one, hundred = s["latency"]["one_file"], s["latency"]["hundred_files"]
+        rows.append(("upload 1 x 4 KB, idle", "p50 / p95 / p99 ms",
+                     f"{one['p50_ms']:.0f} / {one['p95_ms']:.0f} / {one['p99_ms']:.0f}", "–", "", ""))
+        ok = hundred["p50_ms"] <= BAR["upload_p50_ms"] and hundred["p99_ms"] <= BAR["upload_p99_ms"]
+        rows.append(("upload 100 x 4 KB, idle", "p50 / p95 / p99 ms",
+                     f"{hundred['p50_ms']:.0f} / {hundred['p95_ms']:.0f} / {hundred['p99_ms']:.0f}", "–",
+                     "p50 <= 30, p99 <= 100", "meets" if ok else "MISSES"))
+    if "latency_stopped" in s and not failed("latency_stopped"):
+        st = s["latency_stopped"]
+        ok = st["p50_ms"] <= BAR["upload_p50_ms"] and st["p99_ms"] <= BAR["upload_p99_ms"]
+        rows.append(("upload 100 x 4 KB, no workers", "p50 / p95 / p99 ms",
+                     f"{st['p50_ms']:.0f} / {st['p95_ms']:.0f} / {st['p99_ms']:.0f}", "–",
+                     "p50 <= 30, p99 <= 100", "meets" if ok else "MISSES"))
     if not failed("big"):
         bg = s["big"]
         peaks = [v["rss_peak_sampled_mib"] for k, v in bg["rss"].items() if k.startswith("worker-")]
         outcome = bg["status"] + (f" ({bg['error_class']})" if bg["error_class"] else "")
         when = f"{bg['seconds']} s" if bg["seconds"] is not None else "not finished"
-        rows.append((f"6 one {bg['file_bytes'] / (1 << 20):.0f} MiB file, -Xmx256m", "outcome, time, peak RSS",
-                     f"{outcome}, {when}, {max(peaks)} MiB", "DONE in a 256 MB heap", "–",
+        rows.append((f"one {bg['file_bytes'] / (1 << 20):.0f} MiB file, -Xmx256m", "outcome, time, peak RSS",
+                     f"{outcome}, {when}, {max(peaks)} MiB", "–", "DONE in a 256 MB heap",
                      "meets" if bg["status"] == "DONE" else "MISSES"))
     if not failed("analyzer"):
         an = s["analyzer"]
-        rows.append(("7 analyzer, corpora", "MB/s, 1 thread", f"{an.get('corpora_mb_per_s', '?')}", "–", "–", ""))
-        for key, label in (("tabular", "(3)'s files"), ("small", "(2)'s files"), ("docs", "(4)'s files")):
+        rows.append(("analyzer, corpora", "MB/s, 1 thread", f"{an.get('corpora_mb_per_s', '?')}", "–", "", ""))
+        for key in ("narrow", "wide", "small", "docs"):
             if f"{key}_mb_per_s" in an:
-                rows.append((f"7 analyzer, {label}", "MB/s, 1 thread", f"{an[key + '_mb_per_s']}", "–", "–",
+                rows.append((f"analyzer, {key} files", "MB/s, 1 thread", f"{an[key + '_mb_per_s']}", "–", "",
                              an.get(f"{key}_decision", "")))
     return rows
 
 
-def render(rows, header=("scenario", "figure", "Stowage", "bar (issue 8)", "Celery 5.2", "verdict")):
+def render(rows, header=("scenario", "figure", "Stowage", "same-run reference", "ratio (bar)", "verdict")):
     widths = [max(len(str(r[i])) for r in [header] + rows) for i in range(len(header))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -1081,6 +1335,24 @@ def machine():
     return info
 
 
+def run_scenario(name, runner, args, sizes):
+    """One scenario, with the CPU each process used in it (a throughput scenario gives its median pass's)."""
+    settled = settle() if stack_pids() else (0.0, True)
+    before = cpu_snapshot()
+    try:
+        entry = runner(args, sizes)
+    except (BenchError, OSError, subprocess.SubprocessError, KeyError, ValueError) as e:
+        log(f"{name}: FAILED: {e}")
+        entry = {"error": str(e)}
+    if "cpu" not in entry:
+        entry["cpu"] = cpu_delta(entry.pop("_cpu_before", before), cpu_snapshot())
+    entry["settled_before_s"], entry["quiet_before"] = settled
+    if "problem" in entry:
+        log(f"{name}: PROBLEM: {entry['problem']}")
+    log(f"{name}: done in {entry['cpu']['wall_s']} s")
+    return entry
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -1103,7 +1375,8 @@ def main():
     if unknown:
         parser.error(f"unknown scenario(s) {unknown}; choose from {SCENARIOS}")
     sizes = QUICK if args.quick else FULL
-    needs_stack = any(s in selected for s in ("latency", "small", "tabular", "docs"))
+    needs_stack = any(s in selected for s in ("cold", "warm", "watched", "status", "narrow", "wide", "docs",
+                                               "latency"))
     started_stack = False
     stand_in = AnalyzeStandIn()
     when = datetime.datetime.now(datetime.timezone.utc)
@@ -1116,14 +1389,18 @@ def main():
     log(f"Stowage benchmark suite ({'quick' if args.quick else 'full'}): {', '.join(selected)}")
     try:
         # Data first, so that generating it never overlaps a measurement.
-        if any(s in selected for s in ("tabular", "copy", "analyzer")):
-            tabular_data(sizes["tab_files"], sizes["tab_records"])
-        if "small" in selected or "analyzer" in selected:
-            small_data(sizes["small_files"])
+        for shape in (NARROW, WIDE):
+            if any(s in selected for s in (shape.name, "copy", "analyzer", "peer")):
+                tabular_data(shape, sizes["tab_files"], sizes["tab_records"])
+        small_data(sizes["small_files"])
         if "docs" in selected or "analyzer" in selected:
             docs_data(sizes["doc_files"])
         if "big" in selected:
             big_file(sizes["big_mib"])
+        # The peer first, on the same services before the stack starts: nothing of Stowage's runs beside it, and
+        # `cold` really is the first work after the start.
+        if "peer" in selected:
+            results["scenarios"]["peer"] = run_scenario("peer", scenario_peer, args, sizes)
         if needs_stack or "big" in selected:
             if args.no_start:
                 if not healthy(args.url):
@@ -1142,13 +1419,14 @@ def main():
             stand_in.start()
         results["stack_pids"] = stack_pids()
 
-        plan = [s for s in selected if s != "big"]
+        plan = [s for s in selected if s not in ("big", "peer")]
         if "latency" in selected and not args.no_start:
             plan.append("latency_stopped")  # last but `big`: it stops the workers
         if "big" in selected:
             plan.append("big")
-        runners = {"latency": scenario_latency, "latency_stopped": scenario_latency_stopped, "small": scenario_small,
-                   "tabular": scenario_tabular, "docs": scenario_docs, "copy": scenario_copy,
+        runners = {"cold": scenario_cold, "warm": scenario_warm, "watched": scenario_watched,
+                   "status": scenario_status, "narrow": scenario_narrow, "wide": scenario_wide, "docs": scenario_docs,
+                   "latency": scenario_latency, "latency_stopped": scenario_latency_stopped, "copy": scenario_copy,
                    "analyzer": scenario_analyzer, "big": scenario_big}
         for name in plan:
             if name == "big" and args.no_start:
@@ -1161,20 +1439,7 @@ def main():
                     stand_in.analyze()
                 except BenchError as e:
                     log(f"analyze stand-in: {e}")
-            settled = settle() if stack_pids() else (0.0, True)
-            before = cpu_snapshot()
-            try:
-                entry = runners[name](args, sizes)
-            except (BenchError, OSError, subprocess.SubprocessError, KeyError, ValueError) as e:
-                log(f"{name}: FAILED: {e}")
-                entry = {"error": str(e)}
-            if "cpu" not in entry:  # a throughput scenario gives its median pass's
-                entry["cpu"] = cpu_delta(entry.pop("_cpu_before", before), cpu_snapshot())
-            entry["settled_before_s"], entry["quiet_before"] = settled
-            results["scenarios"][name] = entry
-            if "problem" in entry:
-                log(f"{name}: PROBLEM: {entry['problem']}")
-            log(f"{name}: done in {entry['cpu']['wall_s']} s")
+            results["scenarios"][name] = run_scenario(name, runners[name], args, sizes)
             if name == "big":
                 started_stack = True  # it restarted the stack: stop it in any case
     finally:
@@ -1185,6 +1450,8 @@ def main():
             stop_stack()
         results["logs"] = {"copied_to": "run/bench-logs/", "counts": LOGS_SEEN}
 
+    results["ratios"] = ratios(results)
+    results["bars"] = BAR
     try:
         rows = table_rows(results)
         results["table"], results["cpu_table"] = render(rows), cpu_rows(results)
@@ -1194,9 +1461,13 @@ def main():
     print(f"Stowage benchmark suite, {results['when']}, commit {results['machine']['commit']}"
           f"{' (dirty)' if results['machine']['dirty'] else ''}, {results['machine']['cores']} cores,"
           f" {results['machine']['memory_gib']} GiB, {'quick' if args.quick else 'full'} sizes")
+    print(f"machine: {results['machine']['cpu']}, {results['machine']['cores']} cores")
     print("\n".join(results["table"]))
     print()
     print("\n".join(results["cpu_table"]))
+    print()
+    print("ratios: " + ", ".join(f"{k} {v}" + (f" ({verdict(k, v)})" if k in BAR else "")
+                                for k, v in results["ratios"].items()))
     for label, files in LOGS_SEEN.items():
         print(f"logs run/bench-logs/{label}/: " + ", ".join(
             f"{name} {c['WARN']} WARN {c['ERROR']} ERROR" + (f" {c['OutOfMemoryError']} OutOfMemoryError"
@@ -1208,7 +1479,7 @@ def main():
         json.dump(results, out, indent=1, ensure_ascii=False)
     summary = {"benchmark": "suite", "when": results["when"], "quick": args.quick,
                "commit": results["machine"]["commit"], "file": os.path.relpath(path, BENCH),
-               "figures": {row[0] + ": " + row[1]: row[2] for row in rows}}
+               "ratios": results["ratios"], "figures": {row[0] + ": " + row[1]: row[2] for row in rows}}
     with open(os.path.join(BENCH, "results.jsonl"), "a") as out:
         out.write(json.dumps(summary, ensure_ascii=False) + "\n")
     print(f"\nresults: {os.path.relpath(path, ROOT)} (and a line in bench/results.jsonl)")

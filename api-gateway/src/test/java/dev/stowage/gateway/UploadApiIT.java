@@ -84,11 +84,11 @@ class UploadApiIT {
         assertThat(job.get("files").get(0).get("name").asString()).isEqualTo("cars.json");
         assertThat(job.get("files").get(0).get("sizeBytes").asLong()).isEqualTo(cars.length);
 
-        // The messages are published right after the answer, and the files marked published once confirmed.
+        // The messages are published right after the answer, and the job marked published once they are confirmed.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(services.messageCount(services.topology().workQueue())).isEqualTo(queuedBefore + 2);
-            assertThat(count("select count(*) from files where job_id = '" + jobId + "' and published_at is not null"))
-                    .isEqualTo(2);
+            assertThat(count("select count(*) from jobs where id = '" + jobId + "' and published_at is not null"))
+                    .isEqualTo(1);
         });
 
         JsonNode read = api.get("/api/v1/jobs/" + jobId).json();

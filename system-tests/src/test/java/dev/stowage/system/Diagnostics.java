@@ -14,11 +14,11 @@ final class Diagnostics {
     static String unfinished(TestServices services, String jobId) {
         StringBuilder report = new StringBuilder();
         try (Connection db = services.database();
-                PreparedStatement query = db.prepareStatement("select f.name, f.status, f.attempts, f.published_at,"
+                PreparedStatement query = db.prepareStatement("select f.name, f.status, f.attempts, j.published_at,"
                         + " f.error, (select string_agg(a.attempt || ' ' || a.worker || ' ' || a.started_at || ' '"
                         + " || coalesce(a.outcome, 'open'), '; ') from " + services.schema + ".attempts a"
-                        + " where a.file_id = f.id) from " + services.schema + ".files f"
-                        + " where f.job_id = ? and f.status <> 'DONE' order by f.ordinal")) {
+                        + " where a.file_id = f.id) from " + services.schema + ".files f join " + services.schema
+                        + ".jobs j on j.id = f.job_id where f.job_id = ? and f.status <> 'DONE' order by f.ordinal")) {
             query.setObject(1, UUID.fromString(jobId));
             try (ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {

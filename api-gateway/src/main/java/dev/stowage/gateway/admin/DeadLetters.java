@@ -37,7 +37,7 @@ class DeadLetters {
     private static final String RESET_FOR_REPLAY = """
             update files f
                set status = 'QUEUED', budget_start = f.attempts, error = null, error_class = null, finished_at = null,
-                   next_attempt_at = null, published_at = null, updated_at = now()
+                   next_attempt_at = null, updated_at = now()
               from jobs j
              where j.id = f.job_id and j.tenant = :tenant and f.status = 'FAILED'
                and (cast(:file as uuid) is null or f.id = :file)
@@ -45,6 +45,9 @@ class DeadLetters {
                and (cast(:errorClass as text) is null or f.error_class = :errorClass)
             returning f.id, f.job_id
             """;
+    /** The replayed files need messages again: until the broker confirms them, their jobs are the outbox's. */
+    private static final String UNPUBLISH = "update jobs set published_at = null where id = any(?)";
+
     private static final String STATUS = "select f.status from files f join jobs j on j.id = f.job_id"
             + " where f.id = :file and j.tenant = :tenant";
 
@@ -118,13 +121,20 @@ class DeadLetters {
     }
 
     Replay replay(String tenant, @Nullable UUID file, @Nullable UUID job, @Nullable String errorClass) {
-        List<FileMessage> reset = transaction.execute(status -> sql.sql(RESET_FOR_REPLAY)
-                .param("tenant", tenant)
-                .param("file", file)
-                .param("job", job)
-                .param("errorClass", errorClass)
-                .query((rs, n) -> new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
-                .list());
+        List<FileMessage> reset = transaction.execute(status -> {
+            List<FileMessage> files = sql.sql(RESET_FOR_REPLAY)
+                    .param("tenant", tenant)
+                    .param("file", file)
+                    .param("job", job)
+                    .param("errorClass", errorClass)
+                    .query((rs, n) ->
+                            new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
+                    .list();
+            sql.sql(UNPUBLISH)
+                    .param(files.stream().map(FileMessage::jobId).distinct().toArray(UUID[]::new))
+                    .update();
+            return files;
+        });
         if (reset == null || reset.isEmpty()) {
             return new Replay(0, 0);
         }

@@ -5,6 +5,7 @@ import dev.stowage.model.JobStatus;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +14,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Reads jobs with their progress, counted from the files' rows in the same statement, so a snapshot is always
+ * Reads jobs with their progress, counted from the files' rows of the same statement, so a snapshot is always
  * consistent: the counts add up to the total and the status agrees with them.
  */
 @Repository
@@ -42,12 +43,18 @@ class JobQueries {
               from counted
             """;
 
-    private static final String ONE_JOB = JOBS_WITH_COUNTS.formatted("and j.id = :id");
+    /** One job with its files, in one statement: the counts are the files' statuses counted here. */
+    private static final String ONE_JOB = """
+            select j.dataset, j.total, j.created_at as job_created_at, f.id, f.name, f.size_bytes, f.status,
+                   f.attempts, f.storage, f.table_name, f.records, f.error, f.updated_at, f.finished_at
+              from jobs j join files f on f.job_id = j.id
+             where j.id = :id and j.tenant = :tenant
+             order by f.ordinal
+            """;
+
     private static final String PAGE_OF_JOBS = "select * from (" + JOBS_WITH_COUNTS.formatted("")
             + ") jobs where (cast(:status as text) is null or status = :status)"
             + " order by created_at desc, id limit :limit offset :offset";
-    private static final String FILES_OF_JOB = "select id, name, size_bytes, status, attempts, storage, table_name,"
-            + " records, error from files where job_id = :id order by ordinal";
 
     private final JdbcClient sql;
 
@@ -56,11 +63,54 @@ class JobQueries {
     }
 
     Optional<JobView> find(String tenant, UUID jobId) {
-        return sql.sql(ONE_JOB)
-                .param("tenant", tenant)
-                .param("id", jobId)
-                .query((rs, n) -> job(rs, files(jobId)))
-                .optional();
+        return sql.sql(ONE_JOB).param("tenant", tenant).param("id", jobId).query(rs -> {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            String dataset = rs.getString("dataset");
+            int total = rs.getInt("total");
+            OffsetDateTime createdAt = rs.getObject("job_created_at", OffsetDateTime.class);
+            OffsetDateTime updatedAt = createdAt;
+            OffsetDateTime lastFinished = null;
+            int[] counts = new int[FileStatus.values().length];
+            List<JobView.FileSummary> files = new ArrayList<>(total);
+            do {
+                FileStatus status = FileStatus.valueOf(rs.getString("status"));
+                counts[status.ordinal()]++;
+                updatedAt = later(updatedAt, rs.getObject("updated_at", OffsetDateTime.class));
+                lastFinished = later(lastFinished, rs.getObject("finished_at", OffsetDateTime.class));
+                files.add(new JobView.FileSummary(
+                        rs.getObject("id", UUID.class),
+                        rs.getString("name"),
+                        rs.getLong("size_bytes"),
+                        status,
+                        rs.getInt("attempts"),
+                        rs.getString("storage"),
+                        rs.getString("table_name"),
+                        rs.getObject("records", Long.class),
+                        rs.getString("error")));
+            } while (rs.next());
+            JobView.Progress progress = JobView.Progress.of(
+                    total,
+                    counts[FileStatus.QUEUED.ordinal()],
+                    counts[FileStatus.PROCESSING.ordinal()],
+                    counts[FileStatus.RETRYING.ordinal()],
+                    counts[FileStatus.DONE.ordinal()],
+                    counts[FileStatus.FAILED.ordinal()]);
+            return Optional.of(new JobView(
+                    jobId,
+                    progress.status(),
+                    dataset,
+                    progress,
+                    createdAt,
+                    updatedAt,
+                    progress.ended() ? lastFinished : null,
+                    files));
+        });
+    }
+
+    private static @Nullable OffsetDateTime later(@Nullable OffsetDateTime a, @Nullable OffsetDateTime b) {
+        return a == null || (b != null && b.isAfter(a)) ? b : a;
     }
 
     List<JobView> page(String tenant, @Nullable JobStatus status, int page, int size) {
@@ -73,37 +123,20 @@ class JobQueries {
                 .list();
     }
 
-    private List<JobView.FileSummary> files(UUID jobId) {
-        return sql.sql(FILES_OF_JOB)
-                .param("id", jobId)
-                .query((rs, n) -> new JobView.FileSummary(
-                        rs.getObject("id", UUID.class),
-                        rs.getString("name"),
-                        rs.getLong("size_bytes"),
-                        FileStatus.valueOf(rs.getString("status")),
-                        rs.getInt("attempts"),
-                        rs.getString("storage"),
-                        rs.getString("table_name"),
-                        rs.getObject("records", Long.class),
-                        rs.getString("error")))
-                .list();
-    }
-
     private static JobView job(ResultSet rs, List<JobView.FileSummary> files) throws SQLException {
         int total = rs.getInt("total");
         int done = rs.getInt("done");
         int failed = rs.getInt("failed");
         JobView.Progress progress = JobView.Progress.of(
                 total, rs.getInt("queued"), rs.getInt("processing"), rs.getInt("retrying"), done, failed);
-        boolean ended = done + failed == total;
         return new JobView(
                 rs.getObject("id", UUID.class),
-                JobStatus.valueOf(rs.getString("status")),
+                progress.status(),
                 rs.getString("dataset"),
                 progress,
                 rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
-                ended ? rs.getObject("last_finished_at", OffsetDateTime.class) : null,
+                progress.ended() ? rs.getObject("last_finished_at", OffsetDateTime.class) : null,
                 files);
     }
 }

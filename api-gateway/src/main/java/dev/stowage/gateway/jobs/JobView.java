@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** The job body of the API contract (DESIGN.md §3); its field names are the contract. */
+/** The job body of the API; its field names are the contract. */
 public record JobView(
         UUID jobId,
         JobStatus status,
@@ -24,6 +24,18 @@ public record JobView(
         static Progress of(int total, int queued, int processing, int retrying, int done, int failed) {
             // Percent of files that ended, rounded down so that 100 means truly finished.
             return new Progress(total, queued, processing, retrying, done, failed, (done + failed) * 100 / total);
+        }
+
+        boolean ended() {
+            return done + failed == total;
+        }
+
+        /** The job's status, which follows from the counts (the jobs list filters by the same rule in SQL). */
+        JobStatus status() {
+            if (ended()) {
+                return failed == 0 ? JobStatus.DONE : done == 0 ? JobStatus.FAILED : JobStatus.PARTIALLY_FAILED;
+            }
+            return queued == total ? JobStatus.QUEUED : JobStatus.PROCESSING;
         }
     }
 

@@ -23,16 +23,28 @@ class OutboxReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxReconciler.class);
 
-    /** Files that should have ended by now: their worker died, or their message was lost. */
-    private static final String STUCK =
-            "select id, job_id from files where status in ('QUEUED', 'PROCESSING', 'RETRYING')"
-                    + " and published_at is not null and greatest(updated_at, next_attempt_at) < now() - make_interval(secs => ?)"
-                    + " order by updated_at limit ? for update skip locked";
+    /** Files of published jobs that should have ended by now: their worker died, or their message was lost. */
+    private static final String STUCK = "select f.id, f.job_id from files f join jobs j on j.id = f.job_id"
+            + " where f.status in ('QUEUED', 'PROCESSING', 'RETRYING') and j.published_at is not null"
+            + " and greatest(f.updated_at, f.next_attempt_at) < now() - make_interval(secs => ?)"
+            + " order by f.updated_at limit ? for update of f skip locked";
 
     private static final String TOUCH = "update files set updated_at = now() where id = any(?)";
 
-    private static final String UNPUBLISHED = "select id, job_id from files where published_at is null"
-            + " and created_at < now() - make_interval(secs => ?) order by created_at limit ? for update skip locked";
+    /**
+     * Jobs not marked published, oldest first, and their queued files: a job is published whole, so that marking
+     * it says every file has its message (a job holds at most the files of one upload).
+     */
+    private static final String UNPUBLISHED_JOBS = """
+            select id from (select id, total, sum(total) over (order by created_at, id) as upto
+                              from (select id, total, created_at from jobs
+                                     where published_at is null and created_at < now() - make_interval(secs => ?)
+                                     order by created_at, id limit ? for update skip locked) oldest) running
+             where upto - total < ?
+            """;
+
+    private static final String QUEUED_FILES =
+            "select id, job_id from files where job_id = any(?) and status = 'QUEUED' order by job_id, ordinal";
 
     private final JdbcClient sql;
     private final TransactionTemplate transaction;
@@ -69,7 +81,7 @@ class OutboxReconciler {
                         .query((rs, n) ->
                                 new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
                         .list();
-                if (stuck.isEmpty() || !outbox.publish(stuck)) {
+                if (!outbox.republish(stuck)) {
                     return 0;
                 }
                 sql.sql(TOUCH)
@@ -88,12 +100,26 @@ class OutboxReconciler {
     void publishPending() {
         try {
             Integer published = transaction.execute(status -> {
-                List<FileMessage> pending = sql.sql(UNPUBLISHED)
+                // the oldest jobs, as many as hold up to a batch of files (at least one job)
+                UUID[] jobs = sql.sql(UNPUBLISHED_JOBS)
                         .param(settings.publishAfter().toMillis() / 1000.0)
                         .param(settings.batchSize())
+                        .param(settings.batchSize())
+                        .query(UUID.class)
+                        .list()
+                        .toArray(UUID[]::new);
+                if (jobs.length == 0) {
+                    return 0;
+                }
+                List<FileMessage> pending = sql.sql(QUEUED_FILES)
+                        .param(jobs)
                         .query((rs, n) ->
                                 new FileMessage(rs.getObject("job_id", UUID.class), rs.getObject("id", UUID.class)))
                         .list();
+                if (pending.isEmpty()) { // every file was taken by a worker meanwhile: nothing to send
+                    outbox.markPublished(jobs);
+                    return 0;
+                }
                 return outbox.publish(pending) ? pending.size() : 0;
             });
             if (published != null && published > 0) {

@@ -13,9 +13,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends work messages for files already committed with {@code published_at} null, and marks them published once
- * the broker confirmed them. Files it could not publish stay unmarked and {@link OutboxReconciler} sends them
- * later; a file published twice is harmless because workers skip files that ended or are being stored.
+ * Sends work messages for files already committed, and marks their jobs published once the broker confirmed them
+ * all ({@code jobs.published_at}, null until then). A job it could not publish stays unmarked and {@link
+ * OutboxReconciler} sends its queued files later; a file published twice is harmless because workers skip files
+ * that ended or are being stored.
  *
  * <p>An upload hands its messages over ({@link #publishSoon}) and answers as soon as its files are committed: the
  * broker's confirms (about 10 ms for a hundred messages) and marking the files published are not on the
@@ -25,14 +26,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class WorkOutbox {
 
-    /**
-     * Skips rows another transaction holds, and so never waits: those are workers' (the claim sets {@code
-     * published_at} itself, a worker holding the message being proof enough), and a worker's batch locks its rows
-     * in id order while this update's bitmap scan would lock them in the order of the table: waiting here had
-     * made the two deadlock.
-     */
-    private static final String MARK_PUBLISHED = "update files set published_at = now() where id in"
-            + " (select id from files where id = any(?) and published_at is null for update skip locked)";
+    private static final String MARK_PUBLISHED =
+            "update jobs set published_at = now() where id = any(?) and published_at is null";
 
     private static final Logger log = LoggerFactory.getLogger(WorkOutbox.class);
 
@@ -69,13 +64,26 @@ public class WorkOutbox {
         handOvers.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    /** @return whether the broker confirmed every message */
+    /**
+     * Publishes the messages and, once the broker confirmed every one, marks their jobs published: the messages
+     * must be all the queued files of those jobs.
+     *
+     * @return whether the broker confirmed every message
+     */
     public boolean publish(List<FileMessage> messages) {
         if (messages.isEmpty() || !publisher.publish(messages)) {
             return false;
         }
-        UUID[] ids = messages.stream().map(FileMessage::fileId).toArray(UUID[]::new);
-        sql.sql(MARK_PUBLISHED).param(ids).update();
+        markPublished(messages.stream().map(FileMessage::jobId).distinct().toArray(UUID[]::new));
         return true;
+    }
+
+    void markPublished(UUID[] jobs) {
+        sql.sql(MARK_PUBLISHED).param(jobs).update();
+    }
+
+    /** Publishes messages of files whose jobs are published already (a re-drive): nothing to mark. */
+    public boolean republish(List<FileMessage> messages) {
+        return !messages.isEmpty() && publisher.publish(messages);
     }
 }

@@ -1,6 +1,7 @@
 package dev.stowage.worker.processing;
 
 import dev.stowage.worker.storage.FileContent;
+import java.time.Instant;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
@@ -9,12 +10,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @param attempt the attempt's number in the file's whole history (attempt rows are keyed by it)
  * @param tryInBudget the attempt's number within the current retry budget: 1 is the first try
+ * @param claimed whether the attempt is recorded already (PROCESSING, committed); a first try is recorded only
+ *     with its outcome
+ * @param started when this worker started it
  */
 record Claim(
         UUID fileId,
         UUID jobId,
         int attempt,
         int tryInBudget,
+        boolean claimed,
+        Instant started,
         String name,
         String contentType,
         FileContent content,

@@ -35,13 +35,15 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Handles a batch of deliveries: claims an attempt at each file, analyzes it, and stores it in one transaction
- * together with its DONE status, so a file is either fully stored and DONE or not stored at all. The batch's small
- * files are claimed in one statement and stored in one transaction (one commit instead of one per file); if that
- * transaction fails, each of them is stored again in a transaction of its own, so one file's failure stays its
- * own. Larger files are claimed and stored one after the other. A redelivery of a file that ended, or that another
- * delivery is storing right now, stores nothing. Failures are classified: transient ones go to the next retry
- * tier while the budget lasts, the rest end FAILED and go to the dead-letter queue.
+ * Handles a batch of deliveries: analyzes each file and stores it in one transaction together with its DONE
+ * status and its attempt, so a file is either fully stored and DONE or not stored at all. The batch's small files
+ * are read in one statement and stored in one transaction (one commit instead of one per file); if that transaction
+ * fails, each of them is stored again in a transaction of its own, so one file's failure stays its own. A first
+ * delivery of a small file writes nothing before that transaction; a redelivery (its worker may have died on it)
+ * and every larger file first claim an attempt, committed, so that users see a long file PROCESSING and a file that
+ * kills its worker is counted. A redelivery of a file that ended, or that another delivery is storing right now,
+ * stores nothing. Failures are classified: transient ones go to the next retry tier while the budget lasts, the
+ * rest end FAILED and go to the dead-letter queue.
  */
 @Service
 class FileProcessor {
@@ -129,10 +131,15 @@ class FileProcessor {
                     states.replayed(delivery.work().fileId());
                 }
             }
-            // Small files are claimed together, now; a larger one only when its turn comes, so that it does not
-            // show as PROCESSING while it waits behind the batch's other files.
-            smallFiles = states.claim(
-                    deliveries.stream().map(Delivery::work).toList(), worker.id(), SHARED_TRANSACTION_MAX_FILE_SIZE);
+            // Small files are read (first deliveries) or claimed (redeliveries) together, now; a larger one is
+            // claimed only when its turn comes, so that it does not show as PROCESSING while it waits.
+            List<FileMessage> first = new ArrayList<>();
+            List<FileMessage> again = new ArrayList<>();
+            for (Delivery delivery : deliveries) {
+                (redelivered(delivery.message()) ? again : first).add(delivery.work());
+            }
+            smallFiles = states.firstTries(first, SHARED_TRANSACTION_MAX_FILE_SIZE);
+            smallFiles.putAll(states.claim(again, worker.id(), SHARED_TRANSACTION_MAX_FILE_SIZE));
         } catch (RuntimeException e) {
             Failure failure = FailureClassifier.classify(e);
             return deliveries.stream()
@@ -254,7 +261,9 @@ class FileProcessor {
         for (Attempt file : files) {
             Stored done = stored.get(file);
             if (done == null) {
-                states.duplicate(file.claim);
+                if (file.claim.claimed()) {
+                    states.duplicate(file.claim);
+                }
                 file.end(Outcome.ACK, "duplicate");
                 continue;
             }
@@ -273,11 +282,11 @@ class FileProcessor {
 
     /** The storing transaction: what each file stored, for the files no other delivery stored meanwhile. */
     private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, SqlTableWriter.Table> tablesOfFiles) {
-        Map<UUID, FileStatus> statuses = states.lockForStoring(
+        Map<UUID, FileStates.Locked> rows = states.lockForStoring(
                 files.stream().map(file -> file.claim.fileId()).toList());
-        // another delivery may have stored (or failed) a file while this one analyzed
+        // another delivery may have stored (or failed, or claimed) a file while this one analyzed
         List<Attempt> toStore = files.stream()
-                .filter(file -> !statuses.get(file.claim.fileId()).ended())
+                .filter(file -> stillOurs(file.claim, rows.get(file.claim.fileId())))
                 .toList();
         Map<Boolean, List<Attempt>> asTable =
                 toStore.stream().collect(Collectors.partitioningBy(tablesOfFiles::containsKey));
@@ -299,15 +308,29 @@ class FileProcessor {
                                 file.target, file.analysis, file.claim.content(), file.claim.jsonLines()))
                         .toList()));
         if (!stored.isEmpty()) {
-            states.done(toStore.stream()
-                    .map(file -> new FileStates.Done(
-                            file.claim,
-                            file.target.dataset(),
-                            stored.get(file),
-                            file.analysis.report(stored.get(file).columns())))
-                    .toList());
+            states.done(
+                    toStore.stream()
+                            .map(file -> new FileStates.Done(
+                                    file.claim,
+                                    file.target.dataset(),
+                                    stored.get(file),
+                                    file.analysis.report(stored.get(file).columns())))
+                            .toList(),
+                    worker.id());
         }
         return stored;
+    }
+
+    /**
+     * Whether the file is still this delivery's to store: a claimed attempt, until the file ended; a first try, as
+     * long as nobody else has tried it meanwhile.
+     */
+    private static boolean stillOurs(Claim claim, FileStates.Locked row) {
+        if (claim.claimed()) {
+            return !row.status().ended();
+        }
+        return (row.status() == FileStatus.QUEUED || row.status() == FileStatus.RETRYING)
+                && row.attempts() == claim.attempt() - 1;
     }
 
     /** Writes the files, if any, and records what each stored (a writer answers in the order it was given). */
@@ -337,8 +360,15 @@ class FileProcessor {
         }
     }
 
-    private Outcome failOrRetry(Claim claim, Message message, Failure failure) {
+    private Outcome failOrRetry(Claim tried, Message message, Failure failure) {
         try {
+            Claim claim = recorded(tried);
+            if (claim == null) {
+                log.info(
+                        "File {} was taken by another delivery while this one failed; delivery ignored",
+                        tried.fileId());
+                return Outcome.ACK;
+            }
             if (failure.transientFailure() && claim.tryInBudget() <= delays.size()) {
                 Duration delay = delays.get(claim.tryInBudget() - 1);
                 log.warn(
@@ -362,6 +392,22 @@ class FileProcessor {
         } catch (RuntimeException recording) {
             return unrecorded(message, FailureClassifier.classify(recording));
         }
+    }
+
+    /**
+     * The attempt as recorded: a first try that fails is claimed now, so that its outcome has an attempt to end
+     * (null if another delivery has taken the file meanwhile).
+     */
+    private Claim recorded(Claim claim) {
+        if (claim.claimed()) {
+            return claim;
+        }
+        return states.claim(List.of(new FileMessage(claim.jobId(), claim.fileId())), worker.id(), Long.MAX_VALUE)
+                .get(claim.fileId());
+    }
+
+    private static boolean redelivered(Message message) {
+        return Boolean.TRUE.equals(message.getMessageProperties().getRedelivered());
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.stowage.worker.processing;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Component;
@@ -21,6 +24,10 @@ class ProcessingMetrics {
     private final AtomicInteger inFlight;
     private final Timer analyze;
     private final Timer store;
+    /** The meters of each outcome and storage, looked up once rather than at every file. */
+    private final Map<String, Timer> processing = new ConcurrentHashMap<>();
+
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     ProcessingMetrics(MeterRegistry meters) {
         this.meters = meters;
@@ -53,8 +60,12 @@ class ProcessingMetrics {
     }
 
     void stored(String storage, long records, long bytes) {
-        meters.counter("stowage.records.stored", "storage", storage).increment(records);
-        meters.counter("stowage.bytes.stored", "storage", storage).increment(bytes);
+        counter("stowage.records.stored", "storage", storage).increment(records);
+        counter("stowage.bytes.stored", "storage", storage).increment(bytes);
+    }
+
+    private Counter counter(String name, String... tags) {
+        return counters.computeIfAbsent(name + String.join("\0", tags), key -> meters.counter(name, tags));
     }
 
     final class Processing {
@@ -67,15 +78,17 @@ class ProcessingMetrics {
         /** @param outcome done, retried, failed or duplicate; {@code storage} SQL, JSONB or none */
         void end(String outcome, String storage) {
             inFlight.decrementAndGet();
-            sample.stop(Timer.builder("stowage.file.processing")
-                    .description("Time from claiming a file to its outcome")
-                    .tag("outcome", outcome)
-                    .tag("storage", storage)
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(10))
-                    .register(meters));
-            meters.counter("stowage.files.processed", "outcome", outcome, "storage", storage)
+            sample.stop(processing.computeIfAbsent(
+                    outcome + "\0" + storage,
+                    key -> Timer.builder("stowage.file.processing")
+                            .description("Time from taking a file up to its outcome")
+                            .tag("outcome", outcome)
+                            .tag("storage", storage)
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofMillis(1))
+                            .maximumExpectedValue(Duration.ofMinutes(10))
+                            .register(meters)));
+            counter("stowage.files.processed", "outcome", outcome, "storage", storage)
                     .increment();
         }
     }

@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 public record WorkerSettings(
         @DefaultValue("4") @Min(1) @Max(256) int concurrency,
         @DefaultValue("5") @Min(1) @Max(1000) int prefetch,
-        @DefaultValue("10") @Min(1) @Max(1000) int batchSize,
+        @DefaultValue("50") @Min(1) @Max(1000) int batchSize,
         @DefaultValue("2s") Duration lockTimeout,
         @DefaultValue("10m") Duration statementTimeout,
         @DefaultValue("30s") Duration shutdownTimeout,

@@ -233,6 +233,46 @@ class FileProcessingIT {
     }
 
     @Test
+    void aSmallFilesFirstTryRecordsItsAttemptWithItsOutcomeWhileARedeliveryClaimsFirst() throws Exception {
+        UUID job = tableWithOneFile("first_try");
+        UUID first = gateway.insertFile(job, "b.json", "application/json", "first_try", utf8("[{\"v\":2}]"));
+        try (Connection locker = lockTable("first_try")) {
+            gateway.publish(job, first);
+            awaitWaitingOnTheTable("first_try");
+            // storing, and nothing written yet: no PROCESSING, no open attempt
+            assertThat(status(first)).isEqualTo("QUEUED");
+            assertThat(attempts(first)).isEmpty();
+            // the lock wait times out (500 ms here): the failed first try is claimed then, so its RETRY is recorded
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> attempts(first).stream().anyMatch(a -> "RETRY".equals(a.get("outcome"))));
+            locker.rollback();
+        }
+        assertThat(awaitEnded(first)).containsEntry("status", "DONE").containsEntry("attempts", 2);
+        assertThat(attempts(first)).extracting(a -> a.get("outcome")).containsExactly("RETRY", "DONE");
+
+        // A redelivery (here: a message taken and given back unacknowledged) claims the file before storing it.
+        UUID again = gateway.insertFile(job, "c.json", "application/json", "first_try", utf8("[{\"v\":3}]"));
+        workConsumers.stop();
+        try (var connection = services.broker();
+                Channel channel = connection.createChannel()) {
+            gateway.publish(job, again);
+            await().atMost(Duration.ofSeconds(10)).until(() -> channel.basicGet(topology.workQueue(), false) != null);
+        } // closed unacknowledged: back in the queue, marked redelivered
+        try (Connection locker = lockTable("first_try")) {
+            workConsumers.start();
+            awaitWaitingOnTheTable("first_try");
+            assertThat(status(again)).isEqualTo("PROCESSING");
+            assertThat(attempts(again))
+                    .singleElement()
+                    .satisfies(a -> assertThat(a.get("outcome")).isNull());
+            locker.rollback();
+        }
+        assertThat(awaitEnded(again)).containsEntry("status", "DONE");
+        assertThat(attempts(again)).extracting(a -> a.get("outcome")).last().isEqualTo("DONE");
+        assertThat(rowsOf("first_try", again)).isEqualTo(1);
+    }
+
+    @Test
     void laterFilesWidenTheDatasetsTypesInsteadOfFailing() {
         UUID job = UUID.randomUUID();
         UUID ints = gateway.insertFile(job, "a.json", "application/json", "drift", utf8("[{\"v\":1},{\"v\":2}]"));
@@ -459,6 +499,18 @@ class FileProcessingIT {
         locker.createStatement()
                 .execute("lock table " + services.datasetsSchema + "." + dataset + " in access exclusive mode");
         return locker;
+    }
+
+    /** Until a session (the worker's COPY) waits for the lock on the dataset's table. */
+    private void awaitWaitingOnTheTable(String dataset) {
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(10))
+                .until(() ->
+                        sql.sql("select count(*) from pg_locks where not granted and relation = cast(? as regclass)")
+                                        .param(services.datasetsSchema + "." + dataset)
+                                        .query(Long.class)
+                                        .single()
+                                > 0);
     }
 
     private Map<String, Object> awaitEnded(UUID file) {
