@@ -19,7 +19,8 @@ Scenarios, in the order they run (see bench/README.md for what each does):
     analyzer  bench/analyzer.sh on the corpora and on the generated files -> MB/s (one thread, no database)
     big       one 200 MiB file of flat records to a stack restarted with workers at -Xmx256m -> outcome, time, RSS
 
-Unless --no-start, it starts the stack with deploy/local/run.sh (gateway + 2 workers x concurrency 4) and
+Unless --no-start, it starts the stack with deploy/local/run.sh (the gateway and one worker of concurrency 4, as the
+Celery peer is one worker of concurrency 4; WORKERS=2 in the environment for two) and
 stops it at the end. Generated data is cached in bench/.data/. Prints one table and writes
 bench/results/<UTC timestamp>.json (with a top-level "ratios" object), and appends a line to bench/results.jsonl.
 Standard library only (the peer runs on Debian's python3-celery); the API key comes from STOWAGE_API_KEY (default:
@@ -170,6 +171,19 @@ class Api:
 
     def job(self, job_id):
         return self.call("GET", f"/api/v1/jobs/{job_id}")[1]
+
+    def poll(self, path, etag):
+        """A GET as a polling client sends it, with the entity tag it has (if any); the tag to send next time."""
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        self.connection.request("GET", path, headers={**self.auth, **({"If-None-Match": etag} if etag else {})})
+        response = self.connection.getresponse()
+        response.read()
+        if response.will_close:
+            self.close()
+        if response.status not in (200, 304):
+            raise BenchError(f"GET {path}: {response.status}")
+        return response.getheader("ETag") or etag
 
     def close(self):
         if self.connection is not None:
@@ -402,7 +416,7 @@ def healthy(url):
 
 
 def start_stack(build, extra_env=None):
-    env = {**os.environ, **(extra_env or {})}
+    env = {"WORKERS": "1", **os.environ, **(extra_env or {})}
     log("starting the stack: deploy/local/run.sh" + ("" if build else " --no-build")
         + "".join(f" {k}={v}" for k, v in (extra_env or {}).items()))
     command = [os.path.join(ROOT, "deploy", "local", "run.sh")] + ([] if build else ["--no-build"])
@@ -802,6 +816,7 @@ class Watchers:
 
     def watch(self, index):
         api = Api(self.url)
+        etags = {}
         next_read = time.monotonic() + index / self.count  # spread over the second
         while not self.stop_event.is_set():
             delay = next_read - time.monotonic()
@@ -809,8 +824,11 @@ class Watchers:
                 break
             next_read += 1.0
             if self.jobs:
-                try:  # read as a watcher reads: the whole view, but nothing of it parsed here (the client's CPU)
-                    api.call("GET", f"/api/v1/jobs/{self.jobs[index % len(self.jobs)]}", parse=False)
+                # read as a polling client reads: sending the entity tag of the view it has, so that an unchanged
+                # job answers 304 without a body (and nothing of a body parsed here: the client's CPU)
+                job = self.jobs[index % len(self.jobs)]
+                try:
+                    etags[job] = api.poll(f"/api/v1/jobs/{job}", etags.get(job))
                     self.reads += 1
                 except (BenchError, OSError, http.client.HTTPException) as e:
                     self.failures.append(str(e)[:120])

@@ -1,5 +1,6 @@
 package dev.stowage.gateway;
 
+import dev.stowage.model.CompilerDirectives;
 import dev.stowage.model.MessagingConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -14,6 +15,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class GatewayApplication {
 
     public static void main(String[] args) {
+        CompilerDirectives.apply("jit/directives.json");
         SpringApplication.run(GatewayApplication.class, args);
     }
 }

@@ -1,5 +1,6 @@
 package dev.stowage.worker;
 
+import dev.stowage.model.CompilerDirectives;
 import dev.stowage.model.MessagingConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,6 +13,7 @@ import org.springframework.context.annotation.Import;
 public class WorkerApplication {
 
     public static void main(String[] args) {
+        CompilerDirectives.apply("jit/directives.json");
         SpringApplication.run(WorkerApplication.class, args);
     }
 }
