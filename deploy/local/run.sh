@@ -4,7 +4,7 @@
 #   deploy/local/run.sh              build and start
 #   deploy/local/run.sh --no-build   start the jars already built
 #   deploy/local/stop.sh             stop them again
-# Any STOWAGE_*, SPRING_* variable set in the environment is passed on (see the README's configuration table).
+# Any STOWAGE_*, SPRING_* variable set in the environment is passed on (docs/configuration.md lists them).
 # GATEWAY_JAVA_OPTS and WORKER_JAVA_OPTS are added to the gateway's and each worker's java command line
 # (e.g. WORKER_JAVA_OPTS=-Xmx256m deploy/local/run.sh --no-build, as bench/run.sh does for its 200 MB file).
 set -euo pipefail
@@ -24,7 +24,13 @@ WORKERS=${WORKERS:-2}
 # Local only: the services listen on 127.0.0.1, and without STOWAGE_API_KEYS the API takes two well-known keys
 # (deploy/local/demo.py and bench/ use the admin one). Never reuse these anywhere reachable from outside.
 export SERVER_ADDRESS=${SERVER_ADDRESS:-127.0.0.1}
-export STOWAGE_API_KEYS=${STOWAGE_API_KEYS:-local-admin-key=default:ADMIN,local-user-key=default:USER}
+local_keys=local-admin-key=default:ADMIN,local-user-key=default:USER
+export STOWAGE_API_KEYS=${STOWAGE_API_KEYS:-$local_keys}
+if [ "$STOWAGE_API_KEYS" = "$local_keys" ]; then
+  keys="local-admin-key (ADMIN) and local-user-key (USER), tenant default"
+else
+  keys="those of STOWAGE_API_KEYS"
+fi
 
 start() { # name jar port java-options (split on spaces)
   # shellcheck disable=SC2086
@@ -58,10 +64,12 @@ done
 
 cat <<TEXT
 Stowage is running.
-  API              http://127.0.0.1:$GATEWAY_PORT/api/v1/jobs  (Authorization: Bearer local-admin-key, unless STOWAGE_API_KEYS was set)
+  API              http://127.0.0.1:$GATEWAY_PORT/api/v1/jobs  (send Authorization: Bearer <key>)
+  API keys         $keys
   gateway health   http://127.0.0.1:$GATEWAY_PORT/actuator/health   metrics: /actuator/prometheus
   workers          $(for n in $(seq 1 "$WORKERS"); do printf 'http://127.0.0.1:%s/actuator/health  ' $((8080 + n)); done)
   RabbitMQ UI      http://127.0.0.1:15672 (guest/guest, localhost only)
+  PostgreSQL       psql -h 127.0.0.1 -U postgres -d postgres  (the tables made from files: schema ${STOWAGE_DATASETS_SCHEMA:-datasets})
   logs             run/*.log
-Try: deploy/local/demo.py       Stop: deploy/local/stop.sh
+Try: deploy/local/demo.py  (more: README.md, docs/api.md)    Stop: deploy/local/stop.sh
 TEXT
