@@ -477,6 +477,7 @@ class ProblemAnswersIT {
                         ProblemType.UNKNOWN_ENDPOINT,
                         null,
                         "/nothing.html"),
+                bad("the error page asked for", get("/error"), ProblemType.UNKNOWN_ENDPOINT, null, "/error"),
                 bad(
                         "a method the path lacks",
                         (client, base) -> client.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs"))

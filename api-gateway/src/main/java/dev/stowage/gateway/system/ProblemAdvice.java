@@ -358,12 +358,22 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static ProblemDetail problem(
             HttpStatus status, String slug, String title, @Nullable String detail, HttpServletRequest request) {
+        return problem(status, slug, title, detail, request.getRequestURI());
+    }
+
+    /** @param path the request's path, for {@code instance} */
+    static ProblemDetail problem(ProblemType type, String detail, String path) {
+        return problem(type.status(), type.slug(), type.title(), detail, path);
+    }
+
+    private static ProblemDetail problem(
+            HttpStatus status, String slug, String title, @Nullable String detail, String path) {
         String text = Objects.requireNonNullElse(detail, title);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(
                 status, text.length() <= MAX_DETAIL ? text : text.substring(0, MAX_DETAIL - 1) + "…");
         problem.setType(URI.create(ApiProblem.TYPE_BASE + slug));
         problem.setTitle(title);
-        problem.setInstance(instance(request));
+        problem.setInstance(instance(path));
         return problem;
     }
 
@@ -371,13 +381,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
      * The request's path as {@code instance}; a path longer than {@value #MAX_INSTANCE} characters is cut at its last
      * '/' before that (Spring would otherwise echo the whole path, and a cut there keeps it a valid URI).
      */
-    private static URI instance(HttpServletRequest request) {
-        String path = request.getRequestURI();
-        if (path.length() > MAX_INSTANCE) {
-            path = path.substring(0, path.lastIndexOf('/', MAX_INSTANCE) + 1);
-        }
+    private static URI instance(String path) {
+        String shortened =
+                path.length() <= MAX_INSTANCE ? path : path.substring(0, path.lastIndexOf('/', MAX_INSTANCE) + 1);
         try {
-            return URI.create(path);
+            return URI.create(shortened);
         } catch (IllegalArgumentException e) {
             return URI.create("/");
         }
