@@ -1,6 +1,7 @@
 package dev.stowage.gateway.system;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -272,8 +273,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleExceptionInternal(
             Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (body instanceof ProblemDetail problem
-                && problem.getType().toString().startsWith(ApiProblem.TYPE_BASE)) {
+        boolean ours = body instanceof ProblemDetail problem
+                && problem.getType().toString().startsWith(ApiProblem.TYPE_BASE);
+        HttpServletResponse response = ((ServletWebRequest) request).getResponse();
+        if (ours || (response != null && response.isCommitted())) {
+            // Ours; or too late to answer (a download that timed out half-way), which Spring logs and drops.
             return super.handleExceptionInternal(ex, body, headers, status, request);
         }
         log.error("Unexpected {} answering {}", status, endpoint(request), ex);

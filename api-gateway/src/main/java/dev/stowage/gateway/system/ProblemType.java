@@ -67,7 +67,7 @@ public enum ProblemType {
             HttpStatus.NOT_FOUND,
             "not-found",
             "No such resource",
-            "No job with id 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10."),
+            "No job with id '0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10'."),
     UNKNOWN_ENDPOINT(
             HttpStatus.NOT_FOUND,
             "unknown-endpoint",
@@ -78,13 +78,12 @@ public enum ProblemType {
             HttpStatus.METHOD_NOT_ALLOWED,
             "method-not-allowed",
             "Method not allowed",
-            "PUT is not allowed on /api/v1/jobs: use one of GET, POST."),
+            "'PUT' is not allowed on /api/v1/jobs: use one of GET, POST."),
     NOT_ACCEPTABLE(
             HttpStatus.NOT_ACCEPTABLE,
             "not-acceptable",
             "Cannot answer in an accepted media type",
-            "This endpoint answers application/json, but the request accepts only text/xml. Accept"
-                    + " application/json."),
+            "GET /api/v1/jobs answers application/json, but the request accepts only 'text/xml'. Accept one of those."),
     NOT_DEAD_LETTERED(
             HttpStatus.CONFLICT,
             "not-dead-lettered",

@@ -2,6 +2,7 @@ package dev.stowage.gateway.system;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,13 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * endpoint's {@code @RequestParam}s, so a new endpoint is covered without a list to keep.
  */
 @Configuration
-class QueryParameters implements WebMvcConfigurer, HandlerInterceptor {
+class KnownParameters implements WebMvcConfigurer, HandlerInterceptor {
 
-    /** Per endpoint: parameter name → whether it takes several values. In declaration order, for the answer. */
     /** Stands for "every name": an endpoint that takes a {@code @RequestParam Map} reads whatever is sent. */
     private static final String ANY = "*";
 
-    private final Map<HandlerMethod, Map<String, Boolean>> accepted = new ConcurrentHashMap<>();
+    /** Per endpoint: parameter name → whether it takes several values. In declaration order, for the answer. */
+    private final Map<Method, Map<String, Boolean>> accepted = new ConcurrentHashMap<>();
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
@@ -41,7 +42,7 @@ class QueryParameters implements WebMvcConfigurer, HandlerInterceptor {
         if (!(handler instanceof HandlerMethod method)) {
             return true;
         }
-        Map<String, Boolean> takes = accepted.computeIfAbsent(method, QueryParameters::parameters);
+        Map<String, Boolean> takes = accepted.computeIfAbsent(method.getMethod(), name -> parameters(method));
         if (takes.containsKey(ANY)) {
             return true;
         }
