@@ -493,6 +493,21 @@ class ProblemAnswersIT {
                         ProblemType.NOT_ACCEPTABLE,
                         "get /api/v1/datasets",
                         "'text/xml'",
+                        "application/json"),
+                // springdoc brings a YAML module; the API still speaks JSON only (JsonOnly).
+                bad(
+                        "an answer in YAML",
+                        (client, base) -> client.send(HttpRequest.newBuilder(base.resolve("/api/v1/datasets"))
+                                .header("Accept", "application/yaml")),
+                        ProblemType.NOT_ACCEPTABLE,
+                        "get /api/v1/datasets",
+                        "'application/yaml'"),
+                bad(
+                        "a key in YAML",
+                        post("/api/v1/admin/api-keys", "application/yaml", "name: ci\nrole: USER\n"),
+                        ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        keys,
+                        "'application/yaml",
                         "application/json")));
         return cases;
     }
