@@ -450,6 +450,13 @@ class ProblemAnswersIT {
                         "'role'",
                         "takes none"),
                 bad(
+                        "keys with a parameter",
+                        get("/api/v1/admin/api-keys?tenant=other"),
+                        unknown,
+                        "get /api/v1/admin/api-keys",
+                        "'tenant'",
+                        "takes none"),
+                bad(
                         "key as a form",
                         post("/api/v1/admin/api-keys", "text/plain", "name=x"),
                         ProblemType.UNSUPPORTED_MEDIA_TYPE,
@@ -525,6 +532,21 @@ class ProblemAnswersIT {
                     }
                     assertDocumented(document, c.operation(), c.type());
                 }));
+    }
+
+    /** A new endpoint is walked too: every operation of the document has at least one bad request above. */
+    @Test
+    void everyDocumentedOperationIsWalked() {
+        JsonNode document = admin.get("/v3/api-docs").json();
+        List<String> operations = new ArrayList<>();
+        document.get("paths")
+                .properties()
+                .forEach(path -> path.getValue()
+                        .propertyNames()
+                        .forEach(method -> operations.add(method + " " + path.getKey())));
+        assertThat(cases().stream().map(Case::operation).distinct().toList())
+                .as("operations with a bad request in cases()")
+                .containsAll(operations);
     }
 
     /** The answers of the key checks, and those of a file in the wrong state. */
