@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Keys, roles and tenants over every endpoint, against the real database and broker: no key → 401, a USER key on
  * admin endpoints → 403, another tenant's ids → 404 and absent from its lists, keys added and revoked at run time,
- * and an actuator that shows health and metrics only.
+ * nothing outside /api asks for a key, and an actuator that shows health and metrics only.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AccessIT {
@@ -99,7 +99,14 @@ class AccessIT {
         // Paths that a prefix check on the raw URI would miss, and paths that do not exist, need a key too.
         // (Sent as written: URI.resolve would read "//api" as a host name.)
         String base = "http://127.0.0.1:" + environment.getProperty("local.server.port");
-        for (String path : List.of("//api/v1/jobs", "/api//v1/jobs", "/x/../api/v1/jobs", "/api/v1/nothing", "/")) {
+        for (String path : List.of(
+                "//api/v1/jobs",
+                "/api//v1/jobs",
+                "/x/../api/v1/jobs",
+                "/%61pi/v1/jobs",
+                "/api;x=1/v1/jobs",
+                "/api/v1/nothing",
+                "/api")) {
             assertThat(anonymous
                             .send(HttpRequest.newBuilder(URI.create(base + path)))
                             .status())
@@ -204,6 +211,18 @@ class AccessIT {
         assertThat(admin.post("/api/v1/admin/api-keys", "application/json", bytes("{\"name\":\"\",\"role\":\"USER\"}"))
                         .status())
                 .isEqualTo(400);
+    }
+
+    /** Outside /api nothing holds a tenant's data: the OpenAPI document, Swagger UI and static pages are public. */
+    @Test
+    void onlyTheApiNeedsAKey() {
+        assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(200);
+        assertThat(anonymous.get("/v3/api-docs/swagger-config").status()).isEqualTo(200);
+        assertThat(anonymous.get("/swagger-ui.html").status()).isIn(200, 302);
+        assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
+        // A page that does not exist is a 404 problem, not a 401: no key is asked for outside /api.
+        assertProblem(anonymous.get("/"), 404, "unknown-endpoint");
+        assertProblem(anonymous.get("/apiv1/jobs"), 404, "unknown-endpoint");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.stowage.gateway.access;
 
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.ProblemType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,15 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Lets a request through only with a valid key (all but the exposed actuator endpoints), and
- * {@code /api/v1/admin/**} only with an ADMIN key. Runs before the request body is read, so an upload without a key costs the server nothing. Answers are
+ * Lets an {@code /api/**} request through only with a valid key, and {@code /api/v1/admin/**} only with an ADMIN
+ * key. Runs before the request body is read, so an upload without a key costs the server nothing. Answers are
  * RFC 9457 problems like every other error.
  */
 @Component
@@ -29,6 +29,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
     private static final String BEARER = "Bearer ";
+    /** Paths that need an ADMIN key. */
+    static final String ADMIN_PATHS = "/api/v1/admin/";
 
     private final ApiKeys keys;
     private final JsonMapper json;
@@ -39,13 +41,17 @@ class ApiKeyFilter extends OncePerRequestFilter {
     }
 
     /**
-     * Everything needs a key except the probes' and scrapers' actuator endpoints (only health and prometheus are
-     * exposed). Decided on the path as the servlet container normalized it, so that {@code //api/…} or
-     * {@code /x/../api/…} cannot slip past; a new endpoint is protected without anyone having to remember.
+     * Only the API needs a key: static pages, Swagger UI ({@code /swagger-ui*}), the OpenAPI document
+     * ({@code /v3/api-docs*}) and the actuator's exposed endpoints (health and prometheus only) are public, and
+     * hold no tenant's data. Every endpoint with data lives under {@code /api/}, so a new one is protected without
+     * anyone having to remember (and {@code OpenApiDocumentIT} fails for a controller mapped elsewhere). Decided on
+     * the path as the servlet container normalized and decoded it, so that {@code //api/…}, {@code /x/../api/…} or
+     * {@code /%61pi/…} cannot slip past.
      */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return path(request).startsWith("/actuator/");
+        String path = path(request);
+        return !(path.equals("/api") || path.startsWith("/api/"));
     }
 
     @Override
@@ -64,8 +70,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             write(
                     response,
                     new ApiProblem(
-                            HttpStatus.SERVICE_UNAVAILABLE,
-                            "database-unavailable",
+                            ProblemType.DATABASE_UNAVAILABLE,
                             "The key could not be checked because the database is unavailable. Try again shortly."));
             return;
         }
@@ -73,12 +78,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
             unauthorized(response, "The API key is unknown or revoked.");
             return;
         }
-        if (path(request).startsWith("/api/v1/admin/") && !caller.get().isAdmin()) {
+        if (path(request).startsWith(ADMIN_PATHS) && !caller.get().isAdmin()) {
             write(
                     response,
                     new ApiProblem(
-                            HttpStatus.FORBIDDEN,
-                            "forbidden",
+                            ProblemType.FORBIDDEN,
                             "This endpoint needs an ADMIN key; the key sent has the role "
                                     + caller.get().role() + "."));
             return;
@@ -94,13 +98,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private void unauthorized(HttpServletResponse response, String detail) throws IOException {
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"stowage\"");
-        write(response, new ApiProblem(HttpStatus.UNAUTHORIZED, "unauthorized", detail));
+        write(response, new ApiProblem(ProblemType.UNAUTHORIZED, detail));
     }
 
     private void write(HttpServletResponse response, ApiProblem problem) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", ApiProblem.TYPE_BASE + problem.slug());
-        body.put("title", problem.status().getReasonPhrase());
+        body.put("title", ProblemType.ofSlug(problem.slug()).orElseThrow().title());
         body.put("status", problem.status().value());
         body.put("detail", problem.getMessage());
         response.setStatus(problem.status().value());

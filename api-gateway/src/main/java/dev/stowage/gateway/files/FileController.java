@@ -1,7 +1,18 @@
 package dev.stowage.gateway.files;
 
+import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
+import static dev.stowage.gateway.system.ProblemType.NOT_FOUND;
+import static dev.stowage.gateway.system.ProblemType.NOT_STORED;
+
 import dev.stowage.gateway.access.Caller;
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
@@ -16,7 +27,10 @@ import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBo
 /** {@code GET /api/v1/files/{id}}, {@code /content} (the original bytes unchanged) and {@code /data}. */
 @RestController
 @RequestMapping("/api/v1/files")
+@Tag(name = "Files", description = "One uploaded file: its status and attempts, its original bytes, its stored data.")
 class FileController {
+
+    private static final String FILE_ID = "The file's id, as its job lists it";
 
     private final FileQueries files;
     private final StoredData data;
@@ -28,7 +42,25 @@ class FileController {
 
     /** The JSON rebuilt from the stored rows or documents: equal to the original value, key order aside. */
     @GetMapping("/{fileId}/data")
-    ResponseEntity<StreamingResponseBody> data(Caller caller, @PathVariable UUID fileId) {
+    @Operation(
+            operationId = "getFileData",
+            summary = "The file's data as stored, rebuilt as JSON (NDJSON for a JSON Lines file)",
+            description = "Equal to the original value, key order aside; available once the file is DONE.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The data",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON_VALUE,
+                        schema =
+                                @Schema(
+                                        types = {"array", "object", "string", "number", "boolean", "null"},
+                                        description = "The file's JSON value")),
+                @Content(mediaType = "application/x-ndjson", schema = @Schema(type = "string"))
+            })
+    @Problems({INVALID_PARAMETER, NOT_FOUND, NOT_STORED})
+    ResponseEntity<StreamingResponseBody> data(
+            Caller caller, @PathVariable @Parameter(description = FILE_ID) UUID fileId) {
         StoredData.Data stored = data.find(caller.tenant(), fileId);
         MediaType type =
                 stored.jsonLines() ? MediaType.parseMediaType("application/x-ndjson") : MediaType.APPLICATION_JSON;
@@ -36,12 +68,27 @@ class FileController {
     }
 
     @GetMapping("/{fileId}")
-    FileView file(Caller caller, @PathVariable UUID fileId) {
+    @Operation(
+            operationId = "getFile",
+            summary = "A file: status, every attempt, where and how it was stored, the analysis report")
+    @ApiResponse(responseCode = "200", description = "The file")
+    @Problems({INVALID_PARAMETER, NOT_FOUND})
+    FileView file(Caller caller, @PathVariable @Parameter(description = FILE_ID) UUID fileId) {
         return files.find(caller.tenant(), fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
     }
 
     @GetMapping("/{fileId}/content")
-    ResponseEntity<StreamingResponseBody> content(Caller caller, @PathVariable UUID fileId) {
+    @Operation(
+            operationId = "getFileContent",
+            summary = "The file's original bytes, unchanged, as a download",
+            description = "With the content type it was uploaded with.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The original bytes",
+            content = @Content(mediaType = "*/*", schema = @Schema(type = "string", format = "binary")))
+    @Problems({INVALID_PARAMETER, NOT_FOUND})
+    ResponseEntity<StreamingResponseBody> content(
+            Caller caller, @PathVariable @Parameter(description = FILE_ID) UUID fileId) {
         FileQueries.Content content =
                 files.content(caller.tenant(), fileId).orElseThrow(() -> ApiProblem.notFound("file", fileId));
         // Served as a download, never rendered: the bytes are the client's and unchecked.

@@ -1,8 +1,21 @@
 package dev.stowage.gateway.jobs;
 
+import static dev.stowage.gateway.system.ProblemType.INVALID_DATASET;
+import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
+import static dev.stowage.gateway.system.ProblemType.NOT_FOUND;
+import static dev.stowage.gateway.system.ProblemType.REPEATED_PARAMETER;
+
 import dev.stowage.gateway.access.Caller;
+import dev.stowage.gateway.datasets.DatasetName;
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.Problems;
 import dev.stowage.model.JobStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.util.List;
@@ -26,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 @RequestMapping("/api/v1/jobs")
+@Tag(name = "Jobs", description = "Upload files as a job and follow its progress.")
 class JobController {
 
     private final JobQueries jobs;
@@ -37,10 +51,30 @@ class JobController {
     }
 
     @GetMapping("/{jobId}")
+    @Operation(
+            operationId = "getJob",
+            summary = "A job with its progress and every file's status",
+            description =
+                    "Answers with an ETag; send it back as If-None-Match to get 304 while the job is" + " unchanged.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The job",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = JobView.class)))
+    @ApiResponse(
+            responseCode = "304",
+            description = "Unchanged since the ETag sent as If-None-Match",
+            content = @Content)
+    @Problems({INVALID_PARAMETER, NOT_FOUND})
     ResponseEntity<byte[]> job(
             Caller caller,
-            @PathVariable UUID jobId,
-            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
+            @PathVariable @Parameter(description = "The job's id, as the upload answered it") UUID jobId,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false)
+                    @Parameter(description = "The ETag of a view already held")
+                    @Nullable
+                    String ifNoneMatch) {
         JobViews.Rendered view =
                 views.view(caller.tenant(), jobId).orElseThrow(() -> ApiProblem.notFound("job", jobId));
         if (ifNoneMatch != null && ifNoneMatch.contains(view.etag())) {
@@ -58,12 +92,28 @@ class JobController {
 
     /** A page of jobs without their per-file lists; follow a job's id for those. */
     @GetMapping
+    @Operation(
+            operationId = "listJobs",
+            summary = "The tenant's jobs, newest first, without their files",
+            description = "Filter by status and/or dataset; follow a job's id for its files.")
+    @ApiResponse(responseCode = "200", description = "A page of jobs")
+    @Problems({INVALID_PARAMETER, REPEATED_PARAMETER, INVALID_DATASET})
     JobPage list(
             Caller caller,
-            @RequestParam(required = false) @Nullable JobStatus status,
-            @RequestParam(defaultValue = "0") @Min(0) @Max(100_000) int page,
-            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int size) {
-        return new JobPage(page, size, jobs.page(caller.tenant(), status, page, size));
+            @RequestParam(required = false) @Parameter(description = "Only jobs with this status") @Nullable
+                    JobStatus status,
+            @RequestParam(required = false)
+                    @Parameter(
+                            description = "Only jobs that store into this dataset",
+                            schema = @Schema(pattern = DatasetName.PATTERN, maxLength = 63))
+                    @Nullable
+                    String dataset,
+            @RequestParam(defaultValue = "0") @Parameter(description = "Page number, from 0") @Min(0) @Max(100_000)
+                    int page,
+            @RequestParam(defaultValue = "20") @Parameter(description = "Jobs per page") @Min(1) @Max(100) int size) {
+        // An empty filter (a form's "any") filters nothing, like an empty status.
+        String onlyDataset = dataset == null || dataset.isEmpty() ? null : DatasetName.require("dataset", dataset);
+        return new JobPage(page, size, jobs.page(caller.tenant(), status, onlyDataset, page, size));
     }
 
     record JobPage(int page, int size, List<JobView> jobs) {}

@@ -52,7 +52,9 @@ class JobQueries {
              order by f.ordinal
             """;
 
-    private static final String PAGE_OF_JOBS = "select * from (" + JOBS_WITH_COUNTS.formatted("")
+    /** The dataset filter applies to the jobs' rows, before their files are counted. */
+    private static final String PAGE_OF_JOBS = "select * from ("
+            + JOBS_WITH_COUNTS.formatted("and (cast(:dataset as text) is null or j.dataset = :dataset)")
             + ") jobs where (cast(:status as text) is null or status = :status)"
             + " order by created_at desc, id limit :limit offset :offset";
 
@@ -113,10 +115,11 @@ class JobQueries {
         return a == null || (b != null && b.isAfter(a)) ? b : a;
     }
 
-    List<JobView> page(String tenant, @Nullable JobStatus status, int page, int size) {
+    List<JobView> page(String tenant, @Nullable JobStatus status, @Nullable String dataset, int page, int size) {
         return sql.sql(PAGE_OF_JOBS)
                 .param("tenant", tenant)
                 .param("status", status == null ? null : status.name())
+                .param("dataset", dataset)
                 .param("limit", size)
                 .param("offset", (long) page * size)
                 .query((rs, n) -> job(rs, List.of()))

@@ -4,17 +4,24 @@ import org.springframework.http.HttpStatus;
 
 /**
  * A request we refuse, with what the client must fix. Turned into an RFC 9457 answer by {@link ProblemAdvice}.
- *
- * @param slug the last segment of the problem's stable {@code type} URI
+ * Its slug should be one of {@link ProblemType}'s: that is what the OpenAPI document and docs/errors.md describe.
  */
 public class ApiProblem extends RuntimeException {
 
     /** Every problem's {@code type} is this plus a slug that names the problem. */
     public static final String TYPE_BASE = "https://stowage.dev/problems/";
 
+    /** A value the client sent is shown up to this many characters: enough to recognise, never a wall of text. */
+    static final int SHOWN_CHARACTERS = 100;
+
     private final HttpStatus status;
     private final String slug;
 
+    public ApiProblem(ProblemType type, String detail) {
+        this(type.status(), type.slug(), detail);
+    }
+
+    /** @param slug the last segment of the problem's stable {@code type} URI */
     public ApiProblem(HttpStatus status, String slug, String detail) {
         super(detail);
         this.status = status;
@@ -22,7 +29,19 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem notFound(String what, Object id) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, "not-found", "No " + what + " with id " + id + ".");
+        return new ApiProblem(ProblemType.NOT_FOUND, "No " + what + " with id " + shown(id) + ".");
+    }
+
+    /**
+     * A value the client sent, quoted and cut to {@value #SHOWN_CHARACTERS} characters (with its full length), so
+     * that an answer says what was given without echoing a 5,000-character parameter back.
+     */
+    public static String shown(Object value) {
+        String text = String.valueOf(value);
+        if (text.length() <= SHOWN_CHARACTERS) {
+            return "'" + text + "'";
+        }
+        return "'" + text.substring(0, SHOWN_CHARACTERS) + "…' (" + text.length() + " characters)";
     }
 
     public HttpStatus status() {

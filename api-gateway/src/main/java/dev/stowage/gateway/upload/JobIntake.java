@@ -1,7 +1,9 @@
 package dev.stowage.gateway.upload;
 
+import dev.stowage.gateway.datasets.DatasetName;
 import dev.stowage.gateway.jobs.JobView;
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.ProblemType;
 import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileMessage;
 import io.micrometer.core.instrument.Counter;
@@ -15,9 +17,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,9 +29,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Service
 class JobIntake {
-
-    /** A dataset names a table, so it is held to what needs no rewriting: letters, digits, underscores. */
-    static final Pattern DATASET = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
 
     private static final String SET_SIZE = "update files set size_bytes = ? where id = ?";
     private static final String INSERT_JOB =
@@ -142,12 +139,8 @@ class JobIntake {
     }
 
     private static void validate(List<IncomingFile> files, @Nullable String dataset) {
-        if (dataset != null && !DATASET.matcher(dataset).matches()) {
-            throw new ApiProblem(
-                    HttpStatus.BAD_REQUEST,
-                    "invalid-dataset",
-                    "Dataset '" + dataset + "' is not a valid name: use 1 to 63 letters, digits or underscores,"
-                            + " starting with a letter.");
+        if (dataset != null) {
+            DatasetName.require("dataset", dataset); // quotes at most 100 characters of what was sent
         }
         for (IncomingFile file : files) {
             if (file.size() == 0) {
@@ -158,8 +151,8 @@ class JobIntake {
 
     private static ApiProblem emptyFile(IncomingFile file) {
         return new ApiProblem(
-                HttpStatus.BAD_REQUEST,
-                "empty-file",
-                "File '" + file.name() + "' is empty. Remove it or send its content; nothing was accepted.");
+                ProblemType.EMPTY_FILE,
+                "File " + ApiProblem.shown(file.name())
+                        + " is empty. Remove it or send its content; nothing was accepted.");
     }
 }
