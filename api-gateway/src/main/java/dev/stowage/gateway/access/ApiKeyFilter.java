@@ -45,7 +45,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
      */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return path(request).startsWith("/actuator/");
+        return !path(request).startsWith("/api/");
     }
 
     @Override
