@@ -1,6 +1,6 @@
 // Building the page. Everything that came from a user or the API (file names, dataset names, error messages, JSON
-// keys) goes in as text: h() makes text nodes of strings and never parses markup, and nothing in the console sets
-// innerHTML. Attributes are set with setAttribute, so a value can never close the tag it is in.
+// keys) goes in as text: h() makes text nodes of strings, and nothing in the console parses a string as markup
+// (ConsoleSourcesTest checks). Attributes are set with setAttribute, so a value can never close the tag it is in.
 
 /** h('a', {href: '#/jobs', class: 'x', onclick: fn}, 'text', child, [more]) */
 export function h(tag, attributes = {}, ...children) {
@@ -37,14 +37,24 @@ export function fill(element, ...children) {
   return element;
 }
 
-/** A table in a keyboard-scrollable wrapper (narrow screens scroll it sideways instead of squeezing it). */
+/**
+ * A table in a keyboard-scrollable wrapper. On a phone's width each row is shown as a block of label: value lines
+ * (console.css), the labels coming from each cell's data-label.
+ */
 export function table(caption, headings, rows, {id} = {}) {
+  for (const row of rows) label(row, headings);
   const wrapper = h('div', {class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': caption},
-    h('table', {id},
+    h('table', {id, class: 'stack'},
       h('caption', {}, caption),
       h('thead', {}, h('tr', {}, headings.map((heading) => h('th', {scope: 'col'}, heading)))),
       h('tbody', {}, rows)));
   return wrapper;
+}
+
+/** Gives a row's cells the headings of their columns, for the stacked layout of narrow screens. */
+export function label(row, headings) {
+  [...row.children].forEach((cell, index) => cell.setAttribute('data-label', headings[index] || ''));
+  return row;
 }
 
 /** A description list of [term, value] pairs; pairs whose value is null or '' are left out. */

@@ -2,7 +2,9 @@
 // each event carries the counts and only the files that changed, which are updated in place.
 
 import {session} from '../api.js';
-import {badge, fill, h, notice, table} from '../dom.js';
+import {badge, fill, h, label, notice} from '../dom.js';
+
+const COLUMNS = ['Name', 'Status', 'Attempts', 'Storage', 'Table', 'Records', 'Error'];
 import {watchJob} from '../events.js';
 
 /** "23/100 done, 2 processing, 75 queued" (with retrying and failed when there are any). */
@@ -28,10 +30,9 @@ export function render(main, {params}) {
   const files = h('section', {'aria-labelledby': 'files-heading'},
     h('h2', {id: 'files-heading'}, 'Files'),
     h('div', {class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': 'Files of the job'},
-      h('table', {id: 'job-files'},
+      h('table', {id: 'job-files', class: 'stack'},
         h('caption', {}, 'Files in upload order; the table follows the job live'),
-        h('thead', {}, h('tr', {}, ['Name', 'Status', 'Attempts', 'Storage', 'Table', 'Records', 'Error']
-          .map((name) => h('th', {scope: 'col'}, name)))),
+        h('thead', {}, h('tr', {}, COLUMNS.map((name) => h('th', {scope: 'col'}, name)))),
         tbody)));
   main.append(heading, connection, h('div', {class: 'card'}, bar, text), details, files);
 
@@ -55,7 +56,7 @@ export function render(main, {params}) {
           records: h('td', {class: 'number'}), error: h('td', {class: 'error-text'}),
         };
         rows.set(file.id, row);
-        tbody.append(h('tr', {'data-file-id': file.id}, Object.values(row)));
+        tbody.append(label(h('tr', {'data-file-id': file.id}, Object.values(row)), COLUMNS));
       }
       fill(row.status, badge(file.status));
       row.attempts.textContent = file.attempts;
