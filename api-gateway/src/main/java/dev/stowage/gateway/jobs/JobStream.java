@@ -21,6 +21,9 @@ final class JobStream {
     /** The id of the last event this stream took (or the client had when it resumed): the same is not sent twice. */
     private @Nullable String lastId;
 
+    /** Set while the stream waits for its first event from the watcher's next read; guarded by the watch. */
+    boolean awaitingFirst;
+
     private @Nullable JobEvent pending;
     private boolean heartbeat;
     private boolean busy;

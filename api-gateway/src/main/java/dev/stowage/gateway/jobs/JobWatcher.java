@@ -109,9 +109,13 @@ class JobWatcher implements JobChanges.Listener {
                 if (watch.tenant != null && !watch.tenant.equals(tenant)) {
                     throw ApiProblem.notFound("job", jobId);
                 }
-                // Read after the stream's watch exists: a change from now on is told to it and read again.
+                // A new watch reads the job. An existing one may hold a state older than the last change: that
+                // change has scheduled a read, and this stream gets its first event from it, so streams opening
+                // together cost one read. Without notifications, or to answer 204, only a fresh state will do.
+                boolean fresh = fresh(watch);
+                boolean read = watch.current == null || !changes.listening() || (!fresh && ended(watch));
                 try {
-                    if (!fresh(watch) && !advance(watch, tenant)) {
+                    if (read && !advance(watch, tenant)) {
                         removeIfIdle(watch);
                         throw ApiProblem.notFound("job", jobId);
                     }
@@ -127,13 +131,12 @@ class JobWatcher implements JobChanges.Listener {
                     return null;
                 }
                 JobStream stream = new JobStream(LIFETIME, senders, resumed);
-                if (!upToDate) {
-                    if (watch.full == null) {
-                        watch.full = JobEvent.full(json, now);
-                    }
-                    stream.offer(watch.full); // the final event too when the job has ended: then it closes
+                if (read || fresh) {
+                    stream.offer(full(watch)); // the final event too when the job has ended: then it closes
+                } else {
+                    stream.awaitingFirst = true;
                 }
-                if (ended) {
+                if (ended && !stream.awaitingFirst) {
                     removeIfIdle(watch);
                 } else {
                     watch.streams.add(stream);
@@ -203,17 +206,38 @@ class JobWatcher implements JobChanges.Listener {
         watch.tenant = tenant;
         watch.current = after;
         watch.readAt = changesBefore;
-        if (before != null && !before.view().etag().equals(after.view().etag())) {
+        boolean changed =
+                before != null && !before.view().etag().equals(after.view().etag());
+        if (changed) {
             watch.full = null;
-            JobEvent event = JobEvent.changes(json, before, after);
-            watch.streams.forEach(stream -> stream.offer(event));
+        }
+        JobEvent difference = changed ? JobEvent.changes(json, before, after) : null;
+        for (JobStream stream : watch.streams) {
+            if (stream.awaitingFirst) {
+                stream.awaitingFirst = false;
+                stream.offer(full(watch));
+            } else if (difference != null) {
+                stream.offer(difference);
+            }
         }
         return true;
     }
 
-    /** Whether the watch's state was read after the last change notified, and nothing may have been missed. */
+    /** The whole current state as an event, made once per state for all the streams that start with it. */
+    private JobEvent full(Watch watch) {
+        if (watch.full == null) {
+            watch.full = JobEvent.full(json, watch.current);
+        }
+        return watch.full;
+    }
+
+    /** Whether the watch's state was read after the last change notified, and no change can have been missed. */
     private boolean fresh(Watch watch) {
         return watch.current != null && watch.readAt == watch.changes.get() && changes.listening();
+    }
+
+    private static boolean ended(Watch watch) {
+        return watch.current != null && watch.current.job().progress().ended();
     }
 
     private void leave(Watch watch, JobStream stream) {
@@ -241,15 +265,15 @@ class JobWatcher implements JobChanges.Listener {
         }
     }
 
-    /** Number of open streams, for the tests and the benchmark's sanity checks. */
-    int streams() {
-        int open = 0;
-        for (Watch watch : watches.values()) {
-            synchronized (watch) {
-                open += watch.streams.size();
-            }
+    /** The streams open on a job, for the tests. */
+    int streams(UUID jobId) {
+        Watch watch = watches.get(jobId);
+        if (watch == null) {
+            return 0;
         }
-        return open;
+        synchronized (watch) {
+            return watch.streams.size();
+        }
     }
 
     /**

@@ -206,7 +206,7 @@ class JobEventsIT {
                 firstId = firstId == null ? first.id() : firstId;
                 assertThat(first.id()).isEqualTo(firstId);
             }
-            assertThat(watcher.streams()).isEqualTo(20);
+            assertThat(watcher.streams(UUID.fromString(jobId))).isEqualTo(20);
 
             // 20 statements within a few milliseconds: PostgreSQL notifies each, the watcher reads a few times.
             try (Connection db = services.database()) {
@@ -242,7 +242,7 @@ class JobEventsIT {
         } finally {
             streams.forEach(EventStream::close);
         }
-        await().atMost(SOON).until(() -> watcher.streams() == 0);
+        await().atMost(SOON).until(() -> watcher.streams(UUID.fromString(jobId)) == 0);
     }
 
     @Test
@@ -250,11 +250,11 @@ class JobEventsIT {
         String jobId = upload(1);
         EventStream stream = open(jobId, services.userKey, null);
         stream.next(SOON);
-        assertThat(watcher.streams()).isEqualTo(1);
+        assertThat(watcher.streams(UUID.fromString(jobId))).isEqualTo(1);
         stream.close();
         // Noticed at the latest when the next write fails: a change, or the heartbeat.
         update(jobId, "status = 'PROCESSING', attempts = 1", "true");
-        await().atMost(Duration.ofSeconds(40)).until(() -> watcher.streams() == 0);
+        await().atMost(Duration.ofSeconds(40)).until(() -> watcher.streams(UUID.fromString(jobId)) == 0);
     }
 
     private static final String DONE =
