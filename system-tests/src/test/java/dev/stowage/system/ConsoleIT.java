@@ -290,6 +290,18 @@ class ConsoleIT {
                         "button#null:Clear");
     }
 
+    @Test
+    @Order(10)
+    void noScriptFailedAndThePolicyBlockedNothing() {
+        List<String> messages = browser.consoleMessages();
+        assertThat(messages).as("the log is read: the wrong key's 401 is in it").anyMatch(m -> m.contains("401"));
+        // The answers the tests asked for (the wrong key's 401, the USER's missing page) are logged as failed loads.
+        assertThat(messages.stream().filter(message -> !message.contains("Failed to load resource")))
+                .noneMatch(message -> message.contains("Content Security Policy"))
+                .noneMatch(message -> message.contains("Uncaught"))
+                .noneMatch(message -> message.startsWith("SEVERE"));
+    }
+
     private void assertNoScriptRan() {
         assertThatThrownBy(() -> browser.driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         assertThat(browser.script("return typeof window.pwned")).isEqualTo("undefined");
