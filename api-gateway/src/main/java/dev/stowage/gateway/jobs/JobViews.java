@@ -59,6 +59,20 @@ class JobViews implements JobChanges.Listener {
         return rendered;
     }
 
+    /** A view read just now, with the job it was rendered from (for the progress streams' differences). */
+    record Fresh(JobView job, Rendered view) {}
+
+    /**
+     * The job read now whatever is kept, for the progress streams' watcher, which is told of every change anyway;
+     * the view is kept for pollers as a view read by {@link #view} would be, so one read serves both.
+     */
+    Optional<Fresh> read(String tenant, UUID jobId) {
+        long readAt = System.nanoTime();
+        Optional<Fresh> fresh = jobs.find(tenant, jobId).map(job -> new Fresh(job, render(tenant, job)));
+        fresh.ifPresent(read -> keep(jobId, read.view(), readAt));
+        return fresh;
+    }
+
     @Override
     public synchronized void changed(UUID jobId) {
         forget(entries.put(jobId, new Changed(System.nanoTime())));
