@@ -220,8 +220,9 @@ class AccessIT {
         assertThat(anonymous.get("/v3/api-docs/swagger-config").status()).isEqualTo(200);
         assertThat(anonymous.get("/swagger-ui.html").status()).isIn(200, 302);
         assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
-        // A page that does not exist is a 404 problem, not a 401: no key is asked for outside /api.
-        assertProblem(anonymous.get("/"), 404, "unknown-endpoint");
+        // The console's page, and a page that does not exist (a 404 problem, not a 401): no key outside /api.
+        assertThat(anonymous.get("/").status()).isEqualTo(200);
+        assertThat(anonymous.get("/").contentType()).startsWith("text/html");
         assertProblem(anonymous.get("/apiv1/jobs"), 404, "unknown-endpoint");
     }
 

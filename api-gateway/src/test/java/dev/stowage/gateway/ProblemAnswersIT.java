@@ -103,6 +103,7 @@ class ProblemAnswersIT {
     private List<Case> cases() {
         String jobs = "get /api/v1/jobs";
         String job = "get /api/v1/jobs/{jobId}";
+        String events = "get /api/v1/jobs/{jobId}/events";
         String upload = "post /api/v1/jobs";
         String deadLetters = "get /api/v1/admin/dead-letters";
         String replayAll = "post /api/v1/admin/dead-letters/replay";
@@ -161,6 +162,16 @@ class ProblemAnswersIT {
                 bad("job id too long", get("/api/v1/jobs/" + "a".repeat(2_000)), invalid, job, "'jobId'", "2000 char"),
                 bad("unknown job", get("/api/v1/jobs/" + UUID_TEXT), ProblemType.NOT_FOUND, job, UUID_TEXT),
                 bad("job with a parameter", get("/api/v1/jobs/" + UUID_TEXT + "?verbose=1"), unknown, job, "'verbose'"),
+                // GET /api/v1/jobs/{jobId}/events
+                bad("events of a malformed job id", get("/api/v1/jobs/not-a-uuid/events"), invalid, events, "'jobId'"),
+                bad(
+                        "events of an unknown job",
+                        get("/api/v1/jobs/" + UUID_TEXT + "/events"),
+                        ProblemType.NOT_FOUND,
+                        events,
+                        UUID_TEXT),
+                // GET /api/v1/me
+                bad("me with a parameter", get("/api/v1/me?tenant=x"), unknown, "get /api/v1/me", "'tenant'"),
                 // POST /api/v1/jobs, one body
                 bad(
                         "name too long",

@@ -2,6 +2,8 @@ package dev.stowage.gateway.console;
 
 import dev.stowage.gateway.access.Caller;
 import dev.stowage.gateway.access.Role;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -10,11 +12,13 @@ import org.springframework.web.bind.annotation.RestController;
  * answers 200 is valid) and shows the ADMIN pages only to an ADMIN key; the API refuses them to others anyway.
  */
 @RestController
+@Tag(name = "API keys")
 class MeController {
 
     record Me(String tenant, Role role, String keyName) {}
 
     @GetMapping("/api/v1/me")
+    @Operation(operationId = "me", summary = "Whose key this is: its tenant, role and name")
     Me me(Caller caller) {
         return new Me(caller.tenant(), caller.role(), caller.keyName());
     }

@@ -1,6 +1,15 @@
 package dev.stowage.gateway.jobs;
 
+import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
+import static dev.stowage.gateway.system.ProblemType.NOT_FOUND;
+
 import dev.stowage.gateway.access.Caller;
+import dev.stowage.gateway.system.Problems;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.CacheControl;
@@ -18,6 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * shared by all its streams instead of being encoded again for each.
  */
 @RestController
+@Tag(name = "Jobs")
 class JobEventsController {
 
     private static final MediaType EVENT_STREAM = MediaType.TEXT_EVENT_STREAM;
@@ -30,10 +40,29 @@ class JobEventsController {
 
     /** 204 when the job has ended and the client resumes with its final event: nothing more will come. */
     @GetMapping("/api/v1/jobs/{jobId}/events")
+    @Operation(
+            operationId = "jobEvents",
+            summary = "A job's progress pushed as Server-Sent Events until it ends",
+            description = "The first event is the whole state, each later one the counts and the files that changed,"
+                    + " the last one (event: end) the final state; then the stream closes. Event ids are the job"
+                    + " view's entity tag: reconnect with Last-Event-ID to resume. A comment every 15 s keeps"
+                    + " proxies from closing an idle stream.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The event stream",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE))
+    @ApiResponse(
+            responseCode = "204",
+            description = "The job has ended and Last-Event-ID is its final event: nothing more will come",
+            content = @Content)
+    @Problems({INVALID_PARAMETER, NOT_FOUND})
     ResponseEntity<ResponseBodyEmitter> events(
             Caller caller,
-            @PathVariable UUID jobId,
-            @RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
+            @PathVariable @Parameter(description = "The job's id, as the upload answered it") UUID jobId,
+            @RequestHeader(name = "Last-Event-ID", required = false)
+                    @Parameter(description = "The id of the last event received, to resume after it")
+                    @Nullable
+                    String lastEventId) {
         ResponseBodyEmitter stream = watcher.open(caller.tenant(), jobId, lastEventId);
         if (stream == null) {
             return ResponseEntity.noContent().build();
