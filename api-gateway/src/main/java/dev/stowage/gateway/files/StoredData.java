@@ -1,6 +1,7 @@
 package dev.stowage.gateway.files;
 
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.model.DatasetTables;
 import dev.stowage.model.JsonPaths;
 import dev.stowage.model.SqlNames;
 import java.io.IOException;
@@ -40,6 +41,10 @@ class StoredData {
 
     private static final String FILE = "select f.status, f.storage, f.table_name, f.report::text as report"
             + " from files f join jobs j on j.id = f.job_id where f.id = :id and j.tenant = :tenant";
+    /** A file's rows in their order, in a dataset table or the documents table. */
+    private static final String OF_FILE = " where %s = ? order by %s"
+            .formatted(SqlNames.quote(DatasetTables.FILE_ID), SqlNames.quote(DatasetTables.ROW));
+
     private static final int FETCH_SIZE = 1000;
 
     /** Reads numbers as BigDecimal so that no digit is lost on the way out. */
@@ -87,7 +92,7 @@ class StoredData {
     }
 
     private void writeDocuments(OutputStream out, UUID fileId, String table, boolean jsonLines, boolean perRecord) {
-        String query = "select doc::text from " + qualified(table) + " where \"_file_id\" = ? order by \"_row\"";
+        String query = "select " + SqlNames.quote(DatasetTables.DOC) + "::text from " + qualified(table) + OF_FILE;
         Records records = new Records(out, jsonLines, perRecord);
         stream(query, fileId, rs -> records.next(rs.getString(1)));
         records.end();
@@ -102,9 +107,12 @@ class StoredData {
             column.get("path").forEach(key -> path.add(key.asString()));
             paths.add(path);
         }
-        StringBuilder query = new StringBuilder("select \"_extra\"::text, \"_absent\"");
+        StringBuilder query = new StringBuilder("select ")
+                .append(SqlNames.quote(DatasetTables.EXTRA))
+                .append("::text, ")
+                .append(SqlNames.quote(DatasetTables.ABSENT));
         names.forEach(name -> query.append(", ").append(SqlNames.quote(name)));
-        query.append(" from ").append(qualified(table)).append(" where \"_file_id\" = ? order by \"_row\"");
+        query.append(" from ").append(qualified(table)).append(OF_FILE);
         Records records = new Records(out, jsonLines, true);
         stream(query.toString(), fileId, rs -> {
             ObjectNode record = JsonNodeFactory.instance.objectNode();

@@ -1,5 +1,6 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.DatasetTables;
 import dev.stowage.model.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,6 @@ import tools.jackson.databind.JsonNode;
  * over two tables for little gain.
  */
 public final class StructureAnalyzer {
-
-    /** The SQL columns every dataset table has; user keys never take these names. */
-    public static final Set<String> SYSTEM_COLUMNS = Set.of("_file_id", "_row", "_extra", "_absent");
 
     private final AnalyzerSettings settings;
     private final JsonRecords reader;
@@ -258,7 +256,7 @@ public final class StructureAnalyzer {
                     .sorted(Comparator.comparingLong(PathStats::heldByColumn).reversed())
                     .limit(settings.maxColumns())
                     .toList();
-            Set<String> taken = new HashSet<>(SYSTEM_COLUMNS);
+            Set<String> taken = new HashSet<>(DatasetTables.SYSTEM_COLUMNS);
             List<Column> columns = new ArrayList<>();
             for (PathStats stats : paths.values()) {
                 if (candidates.contains(stats)) {

@@ -2,6 +2,7 @@ package dev.stowage.worker.storage;
 
 import static dev.stowage.worker.analysis.Identifiers.quote;
 
+import dev.stowage.model.DatasetTables;
 import dev.stowage.model.DatasetsProperties;
 import dev.stowage.model.JsonPaths;
 import dev.stowage.model.Storage;
@@ -11,7 +12,6 @@ import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.analysis.Leaves;
 import dev.stowage.worker.analysis.SqlType;
-import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.processing.AnalyzerProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,10 +202,14 @@ public class SqlTableWriter {
     }
 
     private static String copySql(Table table) {
-        return "copy %s (\"_file_id\", \"_row\", %s, \"_extra\", \"_absent\") from stdin with (format binary)"
+        return "copy %s (%s, %s, %s, %s, %s) from stdin with (format binary)"
                 .formatted(
                         Identifiers.qualified(table.schema(), table.target().dataset()),
-                        table.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")));
+                        quote(DatasetTables.FILE_ID),
+                        quote(DatasetTables.ROW),
+                        table.columns().stream().map(c -> quote(c.name())).collect(Collectors.joining(", ")),
+                        quote(DatasetTables.EXTRA),
+                        quote(DatasetTables.ABSENT));
     }
 
     /** The columns this file writes to, and the DDL and catalog rows needed first. */
@@ -239,11 +243,11 @@ public class SqlTableWriter {
         String table = Identifiers.qualified(schema, target.dataset());
         Map<String, SqlType> existing = state.columns();
         int userColumns = (int) existing.keySet().stream()
-                .filter(name -> !StructureAnalyzer.SYSTEM_COLUMNS.contains(name))
+                .filter(name -> !DatasetTables.SYSTEM_COLUMNS.contains(name))
                 .count();
         Map<List<String>, String> catalog = state.catalog();
         Set<String> taken = new HashSet<>(existing.keySet());
-        taken.addAll(StructureAnalyzer.SYSTEM_COLUMNS);
+        taken.addAll(DatasetTables.SYSTEM_COLUMNS);
         taken.addAll(catalog.values());
         List<Column> columns = new ArrayList<>();
         List<String> ddl = new ArrayList<>();
@@ -278,9 +282,16 @@ public class SqlTableWriter {
             String definitions = newDefinitions.isEmpty() ? "" : String.join(", ", newDefinitions) + ", ";
             ddl.add(
                     0,
-                    ("create table %s (\"_file_id\" uuid not null, \"_row\" bigint not null, %s\"_extra\" jsonb,"
-                                    + " \"_absent\" text[], primary key (\"_file_id\", \"_row\"))")
-                            .formatted(table, definitions));
+                    "create table %s (%s uuid not null, %s bigint not null, %s%s jsonb, %s text[], primary key (%s, %s))"
+                            .formatted(
+                                    table,
+                                    quote(DatasetTables.FILE_ID),
+                                    quote(DatasetTables.ROW),
+                                    definitions,
+                                    quote(DatasetTables.EXTRA),
+                                    quote(DatasetTables.ABSENT),
+                                    quote(DatasetTables.FILE_ID),
+                                    quote(DatasetTables.ROW)));
         } else {
             newDefinitions.forEach(definition -> ddl.add("alter table %s add column %s".formatted(table, definition)));
         }

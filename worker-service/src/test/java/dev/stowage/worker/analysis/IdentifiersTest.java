@@ -3,6 +3,7 @@ package dev.stowage.worker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stowage.model.DatasetTables;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +49,7 @@ class IdentifiersTest {
 
     @Test
     void hostileKeysBecomeHarmlessDistinctNames() {
-        Set<String> taken = new HashSet<>(StructureAnalyzer.SYSTEM_COLUMNS);
+        Set<String> taken = new HashSet<>(DatasetTables.SYSTEM_COLUMNS);
         List<String> keys = List.of(
                 "\"; drop table jobs; --", "a\"b", "", "\u0000", "Name", "name", "_row", "_file_id", "名前", "ключ");
         for (String key : keys) {
