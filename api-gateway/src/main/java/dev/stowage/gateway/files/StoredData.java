@@ -2,8 +2,12 @@ package dev.stowage.gateway.files;
 
 import dev.stowage.gateway.system.ApiProblem;
 import dev.stowage.model.DatasetTables;
+import dev.stowage.model.FileReport;
+import dev.stowage.model.FileStatus;
 import dev.stowage.model.JsonPaths;
+import dev.stowage.model.Shape;
 import dev.stowage.model.SqlNames;
+import dev.stowage.model.Storage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +18,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,20 +77,19 @@ class StoredData {
                 sql.sql(FILE).param("id", fileId).param("tenant", tenant).query().listOfRows().stream()
                         .findFirst()
                         .orElseThrow(() -> ApiProblem.notFound("file", fileId));
-        if (!"DONE".equals(file.get("status"))) {
+        FileStatus status = FileStatus.valueOf((String) file.get("status"));
+        if (status != FileStatus.DONE) {
             throw new ApiProblem(
                     HttpStatus.CONFLICT,
                     "not-stored",
-                    "File " + fileId + " is " + file.get("status") + ": its data can be read once it is DONE.");
+                    "File " + fileId + " is " + status + ": its data can be read once it is DONE.");
         }
-        JsonNode report = JSON.readTree((String) file.get("report"));
-        String shape = report.get("shape").asString();
-        boolean jsonLines = "JSON_LINES".equals(shape);
-        boolean perRecord = report.get("perRecord").asBoolean();
+        FileReport report = JSON.readValue((String) file.get("report"), FileReport.class);
+        boolean jsonLines = report.shape() == Shape.JSON_LINES;
         String table = (String) file.get("table_name");
-        Writer rows = "SQL".equals(file.get("storage"))
-                ? out -> writeRows(out, fileId, table, report.get("columns"), jsonLines)
-                : out -> writeDocuments(out, fileId, table, jsonLines, perRecord);
+        Writer rows = Storage.valueOf((String) file.get("storage")) == Storage.SQL
+                ? out -> writeRows(out, fileId, table, report.columns(), jsonLines)
+                : out -> writeDocuments(out, fileId, table, jsonLines, report.perRecord());
         return new Data(jsonLines, rows);
     }
 
@@ -98,15 +100,11 @@ class StoredData {
         records.end();
     }
 
-    private void writeRows(OutputStream out, UUID fileId, String table, JsonNode columns, boolean jsonLines) {
-        List<String> names = new ArrayList<>();
-        List<List<String>> paths = new ArrayList<>();
-        for (JsonNode column : columns) {
-            names.add(column.get("name").asString());
-            List<String> path = new ArrayList<>();
-            column.get("path").forEach(key -> path.add(key.asString()));
-            paths.add(path);
-        }
+    private void writeRows(
+            OutputStream out, UUID fileId, String table, List<FileReport.StoredColumn> columns, boolean jsonLines) {
+        List<String> names = columns.stream().map(FileReport.StoredColumn::name).toList();
+        List<List<String>> paths =
+                columns.stream().map(FileReport.StoredColumn::path).toList();
         StringBuilder query = new StringBuilder("select ")
                 .append(SqlNames.quote(DatasetTables.EXTRA))
                 .append("::text, ")

@@ -1,5 +1,6 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.Shape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

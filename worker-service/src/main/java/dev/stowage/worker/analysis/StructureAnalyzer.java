@@ -1,6 +1,8 @@
 package dev.stowage.worker.analysis;
 
 import dev.stowage.model.DatasetTables;
+import dev.stowage.model.FileReport;
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,7 +199,6 @@ public final class StructureAnalyzer {
         }
 
         Analysis decide(Shape shape) {
-            Map<String, Object> details = new LinkedHashMap<>();
             List<String> reasons = new ArrayList<>();
             if (shape == Shape.DOCUMENT || records == 0 || nonObjects > 0) {
                 reasons.add(
@@ -207,23 +208,24 @@ public final class StructureAnalyzer {
                                         ? "The file holds no records; stored as one JSONB document."
                                         : "%d of %d elements are not JSON objects, so they are not records; stored as JSONB."
                                                 .formatted(nonObjects, records));
-                if (shape == Shape.DOCUMENT && first != null) {
-                    MapLike.find(first, settings.mapLikeMinKeys()).ifPresent(map -> {
-                        details.put("mapLike", map);
-                        reasons.add(
-                                "It is map-like: %s has %s keys that are data (ids, numbers, dates) or whose values share one shape."
-                                        .formatted(map.get("path"), map.get("keys")));
-                    });
+                FileReport.MapObject mapLike = shape == Shape.DOCUMENT && first != null
+                        ? MapLike.find(first, settings.mapLikeMinKeys()).orElse(null)
+                        : null;
+                if (mapLike != null) {
+                    reasons.add(
+                            "It is map-like: %s has %s keys that are data (ids, numbers, dates) or whose values share one shape."
+                                    .formatted(mapLike.path(), mapLike.keys()));
                 }
                 boolean perRecord = shape == Shape.JSON_LINES;
-                return new Analysis(shape, records, Storage.JSONB, perRecord, depth, List.of(), 0, reasons, details);
+                return new Analysis(
+                        shape, records, Storage.JSONB, perRecord, depth, List.of(), 0, reasons, null, mapLike);
             }
-            details.put(
-                    "paths", paths.values().stream().map(p -> p.report(records)).toList());
+            List<FileReport.PathProfile> profiles =
+                    paths.values().stream().map(p -> p.report(records)).toList();
             if (tooManyPaths) {
                 reasons.add("Records have more than %d distinct key paths: too irregular for a table; stored as JSONB."
                         .formatted(settings.maxPaths()));
-                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), 0, reasons, details);
+                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), 0, reasons, profiles, null);
             }
             List<Column> columns = chooseColumns();
             long leaves = paths.values().stream().mapToLong(PathStats::leaves).sum();
@@ -238,13 +240,14 @@ public final class StructureAnalyzer {
                 reasons.add(summary
                         + ", below the %.0f%% a table needs; stored as one JSONB document per record."
                                 .formatted(settings.minCoverage() * 100));
-                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), coverage, reasons, details);
+                return new Analysis(
+                        shape, records, Storage.JSONB, true, depth, List.of(), coverage, reasons, profiles, null);
             }
             reasons.add(summary + ": stored as a typed table"
                     + (held < leaves
                             ? "; the other values (rare keys, other types, arrays, deeper objects) go to _extra."
                             : "."));
-            return new Analysis(shape, records, Storage.SQL, true, depth, columns, coverage, reasons, details);
+            return new Analysis(shape, records, Storage.SQL, true, depth, columns, coverage, reasons, profiles, null);
         }
 
         /** Frequent paths with a scalar type, the most useful first when over budget, in first-seen order. */

@@ -2,6 +2,7 @@ package dev.stowage.worker.processing;
 
 import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileMessage;
+import dev.stowage.model.FileReport;
 import dev.stowage.model.FileStatus;
 import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.storage.FileContent;
@@ -216,7 +217,7 @@ class FileStates {
     }
 
     /** A file stored in the transaction, with the dataset it went to and the analysis report. */
-    record Done(Claim claim, String dataset, Stored stored, Map<String, Object> report) {}
+    record Done(Claim claim, String dataset, Stored stored, FileReport report) {}
 
     /** In the storing transaction: the stored files end DONE, each with its attempt. */
     void done(List<Done> files, String worker) {

@@ -3,6 +3,7 @@ package dev.stowage.worker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import dev.stowage.testing.Corpora;
 import java.nio.charset.StandardCharsets;
