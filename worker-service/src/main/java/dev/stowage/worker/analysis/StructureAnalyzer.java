@@ -11,7 +11,6 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,22 +67,14 @@ public final class StructureAnalyzer {
         JsonNode tree;
     }
 
-    /**
-     * What the profile knows of a key of records' own, found with one lookup per field: its path, its statistics
-     * once made, and the last record that had it (a record that has it again repeats it).
-     */
-    private static final class TopKey {
-        final List<String> path;
+    /** A key of records' own with its statistics, once made. */
+    private static final class TopKey extends RecordKeys.Key {
         PathStats stats;
-        long seenIn;
 
         TopKey(List<String> path) {
-            this.path = path;
+            super(path);
         }
     }
-
-    /** Forgotten between records beyond this many keys, so a file of ever new keys costs no more memory. */
-    static final int MAX_TOP_KEYS = 10_000;
 
     private final class Profile {
         private final Map<List<String>, PathStats> paths = new LinkedHashMap<>();
@@ -97,7 +88,7 @@ public final class StructureAnalyzer {
         private Field[] fields = new Field[0];
 
         private int count;
-        private final Map<String, TopKey> topKeys = new HashMap<>();
+        private final RecordKeys<TopKey> topKeys = new RecordKeys<>(name -> new TopKey(leaves.path(List.of(), name)));
 
         /**
          * Profiles the record at the parser. An object's scalar fields are read from the tokens, not made into
@@ -112,15 +103,12 @@ public final class StructureAnalyzer {
             records++;
             first = null;
             count = 0;
-            if (topKeys.size() > MAX_TOP_KEYS) {
-                topKeys.clear();
-            }
+            topKeys.nextRecord();
             for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
-                String name = parser.currentName();
-                TopKey key = topKeys.computeIfAbsent(name, k -> new TopKey(leaves.path(List.of(), k)));
+                TopKey key = topKeys.get(parser.currentName());
                 token = parser.nextToken();
-                Field field = key.seenIn == records ? repeated(key) : next(); // a repeated key: the last value counts
-                key.seenIn = records;
+                // a repeated key: its field is reused, so that the last value counts
+                Field field = topKeys.metAgain(key) ? repeated(key) : next();
                 field.key = key;
                 field.token = token;
                 field.tree = token.isScalarValue() ? null : JsonRecords.MAPPER.readTree(parser);
@@ -134,14 +122,14 @@ public final class StructureAnalyzer {
                 TopKey key = field.key;
                 if (field.tree == null) {
                     if (key.stats == null) {
-                        key.stats = stats(key.path);
+                        key.stats = stats(key.path());
                     }
                     if (key.stats != null) {
                         key.stats.add(field.token, field.fitsLong, field.text);
                     }
                 } else {
                     deepest = Math.max(deepest, depthOf(field.tree));
-                    leaves.walk(key.path, field.tree, 1, this::leaf);
+                    leaves.walk(key.path(), field.tree, 1, this::leaf);
                 }
             }
             depth = Math.max(depth, deepest + 1);
@@ -163,7 +151,7 @@ public final class StructureAnalyzer {
                     return fields[i];
                 }
             }
-            throw new IllegalStateException("Key seen but not kept: " + key.path);
+            throw new IllegalStateException("Key seen but not kept: " + key.path());
         }
 
         void add(JsonNode record) {
