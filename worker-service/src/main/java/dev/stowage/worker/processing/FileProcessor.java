@@ -10,8 +10,10 @@ import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.storage.DocumentWriter;
 import dev.stowage.worker.storage.FileContent;
+import dev.stowage.worker.storage.PreparedTable;
 import dev.stowage.worker.storage.SqlTableWriter;
 import dev.stowage.worker.storage.Stored;
+import dev.stowage.worker.storage.TableChanges;
 import dev.stowage.worker.storage.Target;
 import java.io.IOException;
 import java.io.InputStream;
@@ -59,6 +61,7 @@ class FileProcessor {
 
     private final FileStates states;
     private final TransactionTemplate transaction;
+    private final TableChanges tableChanges;
     private final SqlTableWriter tables;
     private final DocumentWriter documents;
     private final RetryRouter router;
@@ -72,6 +75,7 @@ class FileProcessor {
     FileProcessor(
             FileStates states,
             TransactionTemplate transaction,
+            TableChanges tableChanges,
             SqlTableWriter tables,
             DocumentWriter documents,
             RetryRouter router,
@@ -83,6 +87,7 @@ class FileProcessor {
             ProcessingMetrics metrics) {
         this.states = states;
         this.transaction = transaction;
+        this.tableChanges = tableChanges;
         this.tables = tables;
         this.documents = documents;
         this.router = router;
@@ -234,7 +239,7 @@ class FileProcessor {
                     throw e;
                 }
                 // The table or a column was dropped since this worker last read it (by hand: Stowage never drops
-                // one). The failed write made the worker forget what it knew (SqlTableWriter.write), so this try
+                // one). The failed write made the worker forget what it knew (TableChanges.forget), so this try
                 // reads the table afresh and makes it again, now, instead of a retry a second later.
                 store(List.of(attempt));
             }
@@ -249,11 +254,16 @@ class FileProcessor {
      */
     private void store(List<Attempt> files) {
         Map<Attempt, Stored> stored = metrics.store(files.size(), () -> {
-            // DDL a file needs commits before, in a short transaction of its own (SqlTableWriter.prepare)
-            Map<Attempt, SqlTableWriter.Table> tablesOfFiles = new HashMap<>();
+            // DDL a file needs commits before, in a short transaction of its own (TableChanges.prepare)
+            Map<Attempt, PreparedTable> tablesOfFiles = new HashMap<>();
             for (Attempt file : files) {
                 if (file.analysis.storage() == Storage.SQL) {
-                    tablesOfFiles.put(file, tables.prepare(file.target, file.analysis));
+                    tablesOfFiles.put(
+                            file,
+                            tableChanges.prepare(
+                                    file.target,
+                                    file.analysis,
+                                    analyzer.settings().maxColumns()));
                 }
             }
             return transaction.execute(tx -> store(files, tablesOfFiles));
@@ -281,7 +291,7 @@ class FileProcessor {
     }
 
     /** The storing transaction: what each file stored, for the files no other delivery stored meanwhile. */
-    private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, SqlTableWriter.Table> tablesOfFiles) {
+    private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, PreparedTable> tablesOfFiles) {
         Map<UUID, FileStates.Locked> rows = states.lockForStoring(
                 files.stream().map(file -> file.claim.fileId()).toList());
         // another delivery may have stored (or failed, or claimed) a file while this one analyzed
