@@ -45,11 +45,6 @@ public final class Identifiers {
         return fit(name.endsWith("_") ? name.substring(0, name.length() - 1) : name, base); // "t_" alone
     }
 
-    /** A column name from a JSON key, not in {@code taken} (which already holds the system columns). */
-    public static String column(String key, Set<String> taken) {
-        return column(List.of(key), taken);
-    }
-
     /**
      * A column name from a key path, its keys joined by {@code __} ({@code address.city} → {@code address__city}),
      * not in {@code taken}. Deterministic: the same path and taken names give the same name.

@@ -45,12 +45,6 @@ public final class StructureAnalyzer {
         return settings;
     }
 
-    public Analysis analyze(byte[] json, boolean jsonLines) {
-        Profile profile = new Profile();
-        Shape shape = reader.tokens(json, jsonLines, profile::read);
-        return profile.decide(shape);
-    }
-
     /** Streams the file: memory stays bounded by its distinct key paths, not by its size. */
     public Analysis analyze(InputStream json, boolean jsonLines) {
         Profile profile = new Profile();

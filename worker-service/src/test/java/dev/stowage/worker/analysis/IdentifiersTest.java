@@ -17,11 +17,13 @@ class IdentifiersTest {
 
     @Test
     void makesSnakeCaseNames() {
-        assertThat(Identifiers.column("Miles_per_Gallon", new HashSet<>())).isEqualTo("miles_per_gallon");
-        assertThat(Identifiers.column("IMDB Rating", new HashSet<>())).isEqualTo("imdb_rating");
-        assertThat(Identifiers.column("createdAt", new HashSet<>())).isEqualTo("created_at");
-        assertThat(Identifiers.column("Rotten Tomatoes (%)", new HashSet<>())).isEqualTo("rotten_tomatoes");
-        assertThat(Identifiers.column("2020", new HashSet<>())).isEqualTo("c_2020");
+        assertThat(Identifiers.column(List.of("Miles_per_Gallon"), new HashSet<>()))
+                .isEqualTo("miles_per_gallon");
+        assertThat(Identifiers.column(List.of("IMDB Rating"), new HashSet<>())).isEqualTo("imdb_rating");
+        assertThat(Identifiers.column(List.of("createdAt"), new HashSet<>())).isEqualTo("created_at");
+        assertThat(Identifiers.column(List.of("Rotten Tomatoes (%)"), new HashSet<>()))
+                .isEqualTo("rotten_tomatoes");
+        assertThat(Identifiers.column(List.of("2020"), new HashSet<>())).isEqualTo("c_2020");
         assertThat(Identifiers.table("flights-2k.json")).isEqualTo("flights_2k");
         assertThat(Identifiers.table("2020 sales.ndjson")).isEqualTo("t_2020_sales");
     }
@@ -53,7 +55,7 @@ class IdentifiersTest {
         List<String> keys = List.of(
                 "\"; drop table jobs; --", "a\"b", "", "\u0000", "Name", "name", "_row", "_file_id", "名前", "ключ");
         for (String key : keys) {
-            String name = Identifiers.column(key, taken);
+            String name = Identifiers.column(List.of(key), taken);
             assertThat(name).matches("[a-z][a-z0-9_]{0,62}");
             assertThat(taken.add(name)).as("distinct name for %s", key).isTrue();
         }
@@ -62,11 +64,12 @@ class IdentifiersTest {
     @Test
     void longNamesAreShortenedTo63BytesWithAStableHash() {
         String prefix = "a_very_long_key_that_goes_on_and_on_and_on_and_on_and_on_and_on_";
-        String one = Identifiers.column(prefix + "first", new HashSet<>());
-        String two = Identifiers.column(prefix + "second", new HashSet<>());
+        String one = Identifiers.column(List.of(prefix + "first"), new HashSet<>());
+        String two = Identifiers.column(List.of(prefix + "second"), new HashSet<>());
         assertThat(one.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
         assertThat(one).isNotEqualTo(two);
-        assertThat(Identifiers.column(prefix + "first", new HashSet<>())).isEqualTo(one);
+        assertThat(Identifiers.column(List.of(prefix + "first"), new HashSet<>()))
+                .isEqualTo(one);
     }
 
     @Test

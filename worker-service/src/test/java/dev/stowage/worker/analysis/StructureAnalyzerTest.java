@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import dev.stowage.testing.Corpora;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,7 @@ class StructureAnalyzerTest {
 
     @Test
     void carsIsATypedTableWithMixedNumbersWidened() {
-        Analysis cars = analyzer.analyze(Corpora.bytes("vega/cars.json"), false);
+        Analysis cars = analyzer.analyze(Corpora.open("vega/cars.json"), false);
 
         assertThat(cars.shape()).isEqualTo(Shape.ARRAY);
         assertThat(cars.storage()).isEqualTo(Storage.SQL);
@@ -50,27 +52,25 @@ class StructureAnalyzerTest {
         for (byte[] file : files) {
             StringBuilder trees = new StringBuilder("[");
             JsonRecords.read(
-                    file,
+                    new ByteArrayInputStream(file),
                     false,
                     record -> trees.append(trees.length() > 1 ? "," : "").append(record));
             byte[] rewritten = trees.append("]").toString().getBytes(StandardCharsets.UTF_8);
 
-            Analysis fromTokens = analyzer.analyze(file, false);
-            Analysis fromTrees = analyzer.analyze(rewritten, false);
+            Analysis fromTokens = analyzer.analyze(new ByteArrayInputStream(file), false);
+            Analysis fromTrees = analyzer.analyze(new ByteArrayInputStream(rewritten), false);
             assertThat(fromTokens.paths()).isEqualTo(fromTrees.paths());
             assertThat(fromTokens.mapLike()).isEqualTo(fromTrees.mapLike());
             assertThat(fromTokens.columns()).isEqualTo(fromTrees.columns());
             assertThat(fromTokens.depth()).isEqualTo(fromTrees.depth());
             assertThat(fromTokens.storage()).isEqualTo(fromTrees.storage());
         }
-        assertThat(analyzer.analyze(repeated.getBytes(StandardCharsets.UTF_8), false)
-                        .depth())
-                .isEqualTo(4);
+        assertThat(analyzer.analyze(utf8(repeated), false).depth()).isEqualTo(4);
     }
 
     @Test
     void moviesKeepsATitleThatIsANumberWithoutMistypingTheColumn() {
-        Analysis movies = analyzer.analyze(Corpora.bytes("vega/movies.json"), false);
+        Analysis movies = analyzer.analyze(Corpora.open("vega/movies.json"), false);
 
         assertThat(movies.storage()).isEqualTo(Storage.SQL);
         assertThat(movies.records()).isEqualTo(3201);
@@ -87,7 +87,7 @@ class StructureAnalyzerTest {
 
     @Test
     void geoJsonIsADocument() {
-        Analysis earthquakes = analyzer.analyze(Corpora.bytes("vega/earthquakes.json"), false);
+        Analysis earthquakes = analyzer.analyze(Corpora.open("vega/earthquakes.json"), false);
 
         assertThat(earthquakes.shape()).isEqualTo(Shape.DOCUMENT);
         assertThat(earthquakes.storage()).isEqualTo(Storage.JSONB);
@@ -134,7 +134,7 @@ class StructureAnalyzerTest {
 
     @Test
     void duplicateKeysKeepTheLastValue() {
-        Analysis duplicated = analyzer.analyze(Corpora.bytes("jsontestsuite/y_object_duplicated_key.json"), false);
+        Analysis duplicated = analyzer.analyze(Corpora.open("jsontestsuite/y_object_duplicated_key.json"), false);
         assertThat(duplicated.storage()).isEqualTo(Storage.JSONB);
     }
 
@@ -152,11 +152,10 @@ class StructureAnalyzerTest {
 
     @Test
     void invalidJsonNamesWhereItBreaks() {
-        assertThatThrownBy(() -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_object_missing_colon.json"), false))
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/n_object_missing_colon.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
                 .hasMessageStartingWith("Invalid JSON at line 1, column");
-        assertThatThrownBy(
-                        () -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_structure_unclosed_array.json"), false))
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/n_structure_unclosed_array.json"), false))
                 .isInstanceOf(InvalidJsonException.class);
         assertThatThrownBy(() -> analyzer.analyze(utf8("[{\"a\":1}] trailing"), false))
                 .isInstanceOf(InvalidJsonException.class)
@@ -166,7 +165,7 @@ class StructureAnalyzerTest {
                 .hasMessageContaining("no JSON value");
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static InputStream utf8(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 }
