@@ -27,7 +27,7 @@ import org.springframework.web.multipart.MultipartFile;
 class UploadController {
 
     static final String NDJSON = "application/x-ndjson";
-    /** Compiled once, not for every file's name. */
+    /** Characters a client-supplied file name loses. */
     private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
 
     private final JobIntake intake;

@@ -36,8 +36,8 @@ class FileStates {
      * One statement, one round trip for a whole batch of deliveries: attempts still open were cut short (their
      * worker died or lost its connection) and become LOST; each file becomes PROCESSING with a new attempt; a file
      * of one chunk comes with its bytes. Rows are found by {@code id = any(array(…))}, an index condition whatever the
-     * statistics say: joined to the batch's rows instead, the planner hashed the join over a whole index scan of
-     * {@code files} and {@code attempts} whenever statistics were stale. Its commit need not wait for the disk: a
+     * statistics say: joined to the batch's rows, the planner may hash the join over a whole index scan of
+     * {@code files} and {@code attempts} when statistics are stale. Its commit need not wait for the disk: a
      * claim lost in a database crash only means that the redelivered message claims the file again.
      */
     private static final String CLAIM = """

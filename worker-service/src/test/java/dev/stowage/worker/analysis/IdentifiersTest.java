@@ -29,7 +29,7 @@ class IdentifiersTest {
     }
 
     @Test
-    void snakeCaseGivesWhatItsThreeRegularExpressionsGave() {
+    void snakeCaseAgreesWithThreeRegularExpressions() {
         Pattern hump = Pattern.compile("([a-z0-9])([A-Z])");
         Pattern separators = Pattern.compile("[^a-z0-9]+");
         Pattern edges = Pattern.compile("^_+|_+$");
