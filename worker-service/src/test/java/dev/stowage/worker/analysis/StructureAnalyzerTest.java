@@ -87,12 +87,17 @@ class StructureAnalyzerTest {
 
     @Test
     void geoJsonIsADocument() {
+        // A FeatureCollection: one object whose records (the features) are a member, not the file's top level.
         Analysis earthquakes = analyzer.analyze(Corpora.open("vega/earthquakes.json"), false);
 
         assertThat(earthquakes.shape()).isEqualTo(Shape.DOCUMENT);
         assertThat(earthquakes.storage()).isEqualTo(Storage.JSONB);
         assertThat(earthquakes.perRecord()).isFalse();
-        assertThat(earthquakes.reasons()).isNotEmpty();
+        assertThat(earthquakes.columns()).isEmpty();
+        assertThat(earthquakes.mapLike()).isNull();
+        assertThat(earthquakes.reasons())
+                .containsExactly(
+                        "The file is a single JSON document, not a collection of records; stored whole as JSONB.");
     }
 
     @Test
@@ -134,8 +139,25 @@ class StructureAnalyzerTest {
 
     @Test
     void duplicateKeysKeepTheLastValue() {
-        Analysis duplicated = analyzer.analyze(Corpora.open("jsontestsuite/y_object_duplicated_key.json"), false);
-        assertThat(duplicated.storage()).isEqualTo(Storage.JSONB);
+        // Each record repeats "a": first a string, last a number. Were the first value kept, "a" would be a text
+        // column; the last value counts, as in a tree and in PostgreSQL's jsonb. The first record is profiled from
+        // its tree, the others from their tokens: both must agree.
+        Analysis repeated = analyzer.analyze(
+                utf8("[{\"a\":\"one\",\"b\":true,\"a\":1},"
+                        + "{\"a\":\"two\",\"a\":2,\"b\":false},"
+                        + "{\"b\":true,\"a\":\"three\",\"a\":3}]"),
+                false);
+
+        assertThat(repeated.storage()).isEqualTo(Storage.SQL);
+        assertThat(repeated.columns())
+                .containsExactly(
+                        new Column(List.of("a"), "a", SqlType.BIGINT, 3),
+                        new Column(List.of("b"), "b", SqlType.BOOLEAN, 3));
+        assertThat(repeated.paths())
+                .filteredOn(path -> path.path().equals("a"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.types()).containsExactly(Map.entry("integer", 3L)));
+        assertThat(repeated.coverage()).isEqualTo(1.0);
     }
 
     @Test
