@@ -2,6 +2,7 @@ package dev.stowage.worker.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stowage.model.DatasetTables;
 import dev.stowage.worker.analysis.Column;
 import dev.stowage.worker.analysis.SqlType;
 import java.util.LinkedHashMap;
@@ -11,17 +12,17 @@ import org.junit.jupiter.api.Test;
 
 class TablePlanTest {
 
-    private static final Map<String, SqlType> SYSTEM =
-            Map.of("_file_id", SqlType.UUID, "_row", SqlType.BIGINT, "_extra", SqlType.TEXT, "_absent", SqlType.TEXT);
+    private static final Map<String, SqlType> SYSTEM = Map.of(
+            DatasetTables.FILE_ID, SqlType.UUID,
+            DatasetTables.ROW, SqlType.BIGINT,
+            DatasetTables.EXTRA, SqlType.TEXT,
+            DatasetTables.ABSENT, SqlType.TEXT);
 
     @Test
     void aNewTableIsCreatedWithTheSystemColumnsAroundTheFilesColumns() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
+        TablePlan plan = plan(
                 List.of(column("Name", SqlType.TEXT), column("Year", SqlType.DATE)),
-                new TablePlan.Existing(Map.of(), Map.of()),
-                200);
+                new TablePlan.Existing(Map.of(), Map.of()));
 
         assertThat(plan.createsTable()).isTrue();
         assertThat(plan.ddl())
@@ -35,12 +36,7 @@ class TablePlanTest {
 
     @Test
     void aTableThatHoldsTheFilesColumnsNeedsNothing() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
-                List.of(column("Name", SqlType.TEXT)),
-                existing(Map.of("name", SqlType.TEXT), Map.of(List.of("Name"), "name")),
-                200);
+        TablePlan plan = plan(List.of(column("Name", SqlType.TEXT)), tableWith("Name", "name", SqlType.TEXT));
 
         assertThat(plan.changesNothing()).isTrue();
         assertThat(plan.createsTable()).isFalse();
@@ -49,12 +45,7 @@ class TablePlanTest {
 
     @Test
     void aPathTheCatalogNamesKeepsItsColumnWhateverTheFileWouldCallIt() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
-                List.of(column("Name", SqlType.TEXT)),
-                existing(Map.of("name_2", SqlType.TEXT), Map.of(List.of("Name"), "name_2")),
-                200);
+        TablePlan plan = plan(List.of(column("Name", SqlType.TEXT)), tableWith("Name", "name_2", SqlType.TEXT));
 
         assertThat(plan.columns()).extracting(Column::name).containsExactly("name_2");
         assertThat(plan.changesNothing()).isTrue();
@@ -62,12 +53,9 @@ class TablePlanTest {
 
     @Test
     void aNewPathGetsAnAddedColumnWhoseNameNoOtherColumnHas() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
+        TablePlan plan = plan(
                 List.of(column("Name", SqlType.TEXT), column("name", SqlType.BIGINT)),
-                existing(Map.of("name", SqlType.TEXT), Map.of(List.of("Name"), "name")),
-                200);
+                tableWith("Name", "name", SqlType.TEXT));
 
         assertThat(plan.ddl()).containsExactly("alter table \"datasets\".\"cars\" add column \"name_2\" bigint");
         assertThat(plan.catalogAdditions()).containsExactly(new Column(List.of("name"), "name_2", SqlType.BIGINT, 1));
@@ -76,12 +64,7 @@ class TablePlanTest {
 
     @Test
     void aBigintColumnWidensToNumericForDecimals() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
-                List.of(column("mpg", SqlType.NUMERIC)),
-                existing(Map.of("mpg", SqlType.BIGINT), Map.of(List.of("mpg"), "mpg")),
-                200);
+        TablePlan plan = plan(List.of(column("mpg", SqlType.NUMERIC)), tableWith("mpg", "mpg", SqlType.BIGINT));
 
         assertThat(plan.ddl()).containsExactly("alter table \"datasets\".\"cars\" alter column \"mpg\" type numeric");
         assertThat(plan.columns()).extracting(Column::type).containsExactly(SqlType.NUMERIC);
@@ -90,12 +73,7 @@ class TablePlanTest {
 
     @Test
     void aColumnOfAnotherTypeStaysAndTheFilesValuesGoToExtra() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
-                List.of(column("year", SqlType.BIGINT)),
-                existing(Map.of("year", SqlType.DATE), Map.of(List.of("year"), "year")),
-                200);
+        TablePlan plan = plan(List.of(column("year", SqlType.BIGINT)), tableWith("year", "year", SqlType.DATE));
 
         assertThat(plan.changesNothing()).isTrue();
         assertThat(plan.columns()).extracting(Column::type).containsExactly(SqlType.DATE);
@@ -103,25 +81,32 @@ class TablePlanTest {
 
     @Test
     void aTableWithAllTheColumnsItMayHaveGetsNoMore() {
-        TablePlan plan = TablePlan.of(
-                "datasets",
-                "cars",
+        TablePlan plan = plan(
                 List.of(column("a", SqlType.TEXT), column("b", SqlType.TEXT), column("c", SqlType.TEXT)),
-                existing(Map.of("a", SqlType.TEXT), Map.of(List.of("a"), "a")),
+                tableWith("a", "a", SqlType.TEXT),
                 2);
 
         assertThat(plan.columns()).extracting(Column::name).containsExactly("a", "b");
         assertThat(plan.ddl()).containsExactly("alter table \"datasets\".\"cars\" add column \"b\" text");
     }
 
+    /** What the file's columns need of {@code datasets.cars}, a table of at most 200 typed columns. */
+    private static TablePlan plan(List<Column> proposed, TablePlan.Existing existing) {
+        return plan(proposed, existing, 200);
+    }
+
+    private static TablePlan plan(List<Column> proposed, TablePlan.Existing existing, int maxColumns) {
+        return TablePlan.of("datasets", "cars", proposed, existing, maxColumns);
+    }
+
     private static Column column(String key, SqlType type) {
         return new Column(List.of(key), "proposed_" + key, type, 1);
     }
 
-    /** A table with the system columns and {@code columns}, and its dataset's catalog. */
-    private static TablePlan.Existing existing(Map<String, SqlType> columns, Map<List<String>, String> catalog) {
-        Map<String, SqlType> all = new LinkedHashMap<>(SYSTEM);
-        all.putAll(columns);
-        return new TablePlan.Existing(all, catalog);
+    /** A table with the system columns and one typed column, {@code name}, that the catalog records for {@code key}. */
+    private static TablePlan.Existing tableWith(String key, String name, SqlType type) {
+        Map<String, SqlType> columns = new LinkedHashMap<>(SYSTEM);
+        columns.put(name, type);
+        return new TablePlan.Existing(columns, Map.of(List.of(key), name));
     }
 }
