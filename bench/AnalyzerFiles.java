@@ -1,6 +1,7 @@
 import dev.stowage.worker.analysis.AnalyzerSettings;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -90,7 +91,9 @@ public final class AnalyzerFiles {
                         throw new UncheckedIOException(e);
                     }
                 } else {
-                    storage = analyzer.analyze(contents.get(f), lines).storage().name();
+                    storage = analyzer.analyze(new ByteArrayInputStream(contents.get(f)), lines)
+                            .storage()
+                            .name();
                     bytes += contents.get(f).length;
                 }
                 if (decisions != null) {

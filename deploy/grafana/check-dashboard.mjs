@@ -1,7 +1,7 @@
 // Checks deploy/grafana/dashboards/*.json (run by deploy/check.sh; Node, no dependencies):
 //   - valid JSON with a uid, a title and panels; panel ids unique; every panel and target on the
 //     provisioned Prometheus datasource (uid "prometheus" or the ${datasource} variable);
-//   - every query names only metrics that Stowage exports (the list below, DESIGN.md section 7);
+//   - every query names only metrics that Stowage exports (the list below);
 //   - writes every query, with Grafana's $__ variables replaced, as a recording rule into the file given as
 //     second argument, so that `promtool check rules` parses each one with Prometheus' own PromQL parser.
 //   node check-dashboard.mjs <dashboard.json> <rules-out.yml>

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: a service's per-message path runs through thousands of framework methods (Spring, the AMQP client,
  * Micrometer, HikariCP, Tomcat), each called once per message or per batch. With the default policy each of them
- * crosses C2's threshold in turn, after thousands of messages, and C2 spends tens of milliseconds of a core on each:
- * measured on 2 cores, the compilers still took a fifth of the machine after 20,000 files. Framework code left to
+ * crosses C2's threshold in turn, after thousands of messages, and C2 spends far longer on each than C1 does: on a
+ * small machine the compilers keep a good share of it busy long after the service started. Framework code left to
  * C1, which compiles it in a fraction of that, runs about as fast for what it does (dispatch, not loops), and the
  * code that does loop (the JSON parser, the analysis, the row encoder, the JDK) still gets C2.
  *

@@ -10,7 +10,7 @@ import org.springframework.validation.annotation.Validated;
  * {@code STOWAGE_DATASETS_SCHEMA}: the schema of the tables made from users' files. The default tenant's tables
  * are in it; every other tenant has a schema of its own, so that two tenants' datasets of the same name are two
  * tables and a database role can be granted one tenant's data alone. JSONB documents of every tenant share the
- * {@link SqlNames#DOCUMENTS_TABLE} of this schema, told apart by its {@code tenant} column.
+ * {@link DatasetTables#DOCUMENTS} of this schema, told apart by its {@code tenant} column.
  */
 @Validated
 @ConfigurationProperties("stowage.datasets")

@@ -1,5 +1,6 @@
 package dev.stowage.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ public final class Corpora {
 
     private Corpora() {}
 
-    /** The corpus files in one folder, e.g. {@code vega}, as paths for {@link #bytes}, sorted. */
+    /** The corpus files in one folder, e.g. {@code vega}, as paths for {@link #bytes} and {@link #open}, sorted. */
     public static List<String> list(String folder) {
         try {
             Path location = Path.of(Corpora.class
@@ -45,6 +46,11 @@ public final class Corpora {
         } catch (IOException | URISyntaxException e) {
             throw new IllegalStateException("Cannot list the corpus folder " + folder, e);
         }
+    }
+
+    /** @param path e.g. {@code vega/cars.json} */
+    public static InputStream open(String path) {
+        return new ByteArrayInputStream(bytes(path));
     }
 
     /** @param path e.g. {@code vega/cars.json} */

@@ -14,14 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
-/** Failures as an operator sees them through the admin API: what failed, why, and replaying it. */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+/**
+ * Failures as an operator sees them through the admin API: what failed, why, and replaying it. Each test waits for
+ * its own files' messages in the dead-letter queue, whatever else is there, so that the tests run in any order.
+ */
 class DeadLettersIT {
 
     static TestServices services;
@@ -35,7 +34,6 @@ class DeadLettersIT {
     }
 
     @Test
-    @Order(1)
     void invalidJsonIsListedWithItsReasonAndFiltersWork() throws Exception {
         String jobId = Jobs.upload(
                 api,
@@ -49,6 +47,7 @@ class DeadLettersIT {
         JsonNode job = Jobs.awaitEnded(api, jobId);
         assertThat(job.get("status").asString()).isEqualTo("PARTIALLY_FAILED");
         String brokenId = job.get("files").get(0).get("fileId").asString();
+        awaitDeadLetterOf(brokenId);
 
         JsonNode list = api.get("/api/v1/admin/dead-letters?jobId=" + jobId).json();
         assertThat(list.get("queue").asString()).isEqualTo(services.topology().deadLetterQueue());
@@ -81,7 +80,6 @@ class DeadLettersIT {
     }
 
     @Test
-    @Order(1)
     void aFileThatFailedOnALockIsReplayedAfterTheLockEndsAndStoredOnce() throws Exception {
         String jobId = failOnLock("replayed");
         String fileId = firstFileId(jobId);
@@ -91,9 +89,7 @@ class DeadLettersIT {
         assertThat(outcomes).containsExactly("RETRY", "RETRY", "RETRY", "FAILED");
         assertThat(file.get("error").asString()).startsWith("LockTimeout:");
 
-        // The file is FAILED a moment before its message has gone round the dead-letter exchange.
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> services.holdsMessageOf(services.topology().deadLetterQueue(), fileId));
+        awaitDeadLetterOf(fileId);
         JsonNode replay = api.post("/api/v1/admin/dead-letters/" + fileId + "/replay", "application/json", new byte[0])
                 .json();
         assertThat(replay.get("replayed").asInt()).isEqualTo(1);
@@ -106,14 +102,17 @@ class DeadLettersIT {
     }
 
     @Test
-    @Order(1)
     void replayAllOfAJobGivesEachFileAFreshBudget() {
         String jobId = Jobs.upload(
                 api,
                 new Multipart()
                         .file("files", "x.json", "application/json", utf8("{\"a\":"))
                         .file("files", "y.json", "application/json", utf8("[1,]")));
-        assertThat(Jobs.awaitEnded(api, jobId).get("status").asString()).isEqualTo("FAILED");
+        JsonNode failed = Jobs.awaitEnded(api, jobId);
+        assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+        for (JsonNode file : failed.get("files")) {
+            awaitDeadLetterOf(file.get("fileId").asString());
+        }
 
         JsonNode replay = api.post("/api/v1/admin/dead-letters/replay?jobId=" + jobId, "application/json", new byte[0])
                 .json();
@@ -127,14 +126,12 @@ class DeadLettersIT {
         });
     }
 
-    /** Last: moving the whole DLQ also replays what the other tests left there. */
+    /** Moving the whole DLQ also replays what else is there: those files fail again, and this test ignores them. */
     @Test
-    @Order(2)
     void aDeadLetterMovedBackInTheManagementUiIsReplayedAndStoredOnce() throws Exception {
         String jobId = failOnLock("moved");
         String fileId = firstFileId(jobId);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> services.messageCount(services.topology().deadLetterQueue()) > 0);
+        awaitDeadLetterOf(fileId);
 
         services.moveMessages(
                 services.topology().deadLetterQueue(), services.topology().workQueue());
@@ -173,6 +170,12 @@ class DeadLettersIT {
             locker.rollback();
             return jobId;
         }
+    }
+
+    /** The file is FAILED a moment before its message has gone round the dead-letter exchange. */
+    private static void awaitDeadLetterOf(String fileId) {
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> services.holdsMessageOf(services.topology().deadLetterQueue(), fileId));
     }
 
     private static String firstFileId(String jobId) {

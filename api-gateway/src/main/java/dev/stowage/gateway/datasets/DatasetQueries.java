@@ -1,5 +1,6 @@
 package dev.stowage.gateway.datasets;
 
+import dev.stowage.model.DatasetTables;
 import dev.stowage.model.DatasetsProperties;
 import dev.stowage.model.SqlNames;
 import java.util.List;
@@ -33,7 +34,7 @@ class DatasetQueries {
              where c.table_schema = :schema and c.table_name = :dataset
              order by c.ordinal_position
             """;
-    private static final String DOCUMENTS = "select count(*) from %s where tenant = :tenant and dataset = :dataset";
+    private static final String DOCUMENTS = "select count(*) from %s where %s = :tenant and %s = :dataset";
 
     record DatasetSummary(
             String name,
@@ -106,7 +107,10 @@ class DatasetQueries {
                 : sql.sql("select count(*) from " + SqlNames.qualified(schema, name))
                         .query(Long.class)
                         .single();
-        long documents = sql.sql(DOCUMENTS.formatted(SqlNames.qualified(datasets.schema(), SqlNames.DOCUMENTS_TABLE)))
+        long documents = sql.sql(DOCUMENTS.formatted(
+                        SqlNames.qualified(datasets.schema(), DatasetTables.DOCUMENTS),
+                        DatasetTables.TENANT,
+                        DatasetTables.DATASET))
                 .param("tenant", tenant)
                 .param("dataset", name)
                 .query(Long.class)

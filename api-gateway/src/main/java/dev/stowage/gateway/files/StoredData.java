@@ -1,8 +1,13 @@
 package dev.stowage.gateway.files;
 
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.model.DatasetTables;
+import dev.stowage.model.FileReport;
+import dev.stowage.model.FileStatus;
 import dev.stowage.model.JsonPaths;
+import dev.stowage.model.Shape;
 import dev.stowage.model.SqlNames;
+import dev.stowage.model.Storage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -13,7 +18,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,10 @@ class StoredData {
 
     private static final String FILE = "select f.status, f.storage, f.table_name, f.report::text as report"
             + " from files f join jobs j on j.id = f.job_id where f.id = :id and j.tenant = :tenant";
+    /** A file's rows in their order, in a dataset table or the documents table. */
+    private static final String OF_FILE = " where %s = ? order by %s"
+            .formatted(SqlNames.quote(DatasetTables.FILE_ID), SqlNames.quote(DatasetTables.ROW));
+
     private static final int FETCH_SIZE = 1000;
 
     /** Reads numbers as BigDecimal so that no digit is lost on the way out. */
@@ -69,42 +77,40 @@ class StoredData {
                 sql.sql(FILE).param("id", fileId).param("tenant", tenant).query().listOfRows().stream()
                         .findFirst()
                         .orElseThrow(() -> ApiProblem.notFound("file", fileId));
-        if (!"DONE".equals(file.get("status"))) {
+        FileStatus status = FileStatus.valueOf((String) file.get("status"));
+        if (status != FileStatus.DONE) {
             throw new ApiProblem(
                     HttpStatus.CONFLICT,
                     "not-stored",
-                    "File " + fileId + " is " + file.get("status") + ": its data can be read once it is DONE.");
+                    "File " + fileId + " is " + status + ": its data can be read once it is DONE.");
         }
-        JsonNode report = JSON.readTree((String) file.get("report"));
-        String shape = report.get("shape").asString();
-        boolean jsonLines = "JSON_LINES".equals(shape);
-        boolean perRecord = report.get("perRecord").asBoolean();
+        FileReport report = JSON.readValue((String) file.get("report"), FileReport.class);
+        boolean jsonLines = report.shape() == Shape.JSON_LINES;
         String table = (String) file.get("table_name");
-        Writer rows = "SQL".equals(file.get("storage"))
-                ? out -> writeRows(out, fileId, table, report.get("columns"), jsonLines)
-                : out -> writeDocuments(out, fileId, table, jsonLines, perRecord);
+        Writer rows = Storage.valueOf((String) file.get("storage")) == Storage.SQL
+                ? out -> writeRows(out, fileId, table, report.columns(), jsonLines)
+                : out -> writeDocuments(out, fileId, table, jsonLines, report.perRecord());
         return new Data(jsonLines, rows);
     }
 
     private void writeDocuments(OutputStream out, UUID fileId, String table, boolean jsonLines, boolean perRecord) {
-        String query = "select doc::text from " + qualified(table) + " where \"_file_id\" = ? order by \"_row\"";
+        String query = "select " + SqlNames.quote(DatasetTables.DOC) + "::text from " + qualified(table) + OF_FILE;
         Records records = new Records(out, jsonLines, perRecord);
         stream(query, fileId, rs -> records.next(rs.getString(1)));
         records.end();
     }
 
-    private void writeRows(OutputStream out, UUID fileId, String table, JsonNode columns, boolean jsonLines) {
-        List<String> names = new ArrayList<>();
-        List<List<String>> paths = new ArrayList<>();
-        for (JsonNode column : columns) {
-            names.add(column.get("name").asString());
-            List<String> path = new ArrayList<>();
-            column.get("path").forEach(key -> path.add(key.asString()));
-            paths.add(path);
-        }
-        StringBuilder query = new StringBuilder("select \"_extra\"::text, \"_absent\"");
+    private void writeRows(
+            OutputStream out, UUID fileId, String table, List<FileReport.StoredColumn> columns, boolean jsonLines) {
+        List<String> names = columns.stream().map(FileReport.StoredColumn::name).toList();
+        List<List<String>> paths =
+                columns.stream().map(FileReport.StoredColumn::path).toList();
+        StringBuilder query = new StringBuilder("select ")
+                .append(SqlNames.quote(DatasetTables.EXTRA))
+                .append("::text, ")
+                .append(SqlNames.quote(DatasetTables.ABSENT));
         names.forEach(name -> query.append(", ").append(SqlNames.quote(name)));
-        query.append(" from ").append(qualified(table)).append(" where \"_file_id\" = ? order by \"_row\"");
+        query.append(" from ").append(qualified(table)).append(OF_FILE);
         Records records = new Records(out, jsonLines, true);
         stream(query.toString(), fileId, rs -> {
             ObjectNode record = JsonNodeFactory.instance.objectNode();

@@ -1,5 +1,6 @@
 package dev.stowage.gateway.monitoring;
 
+import dev.stowage.model.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class JobCompletions {
         this.transaction = transaction;
         this.scheduler = scheduler;
         this.meters = meters;
-        for (String outcome : new String[] {"DONE", "PARTIALLY_FAILED", "FAILED"}) {
+        for (JobStatus outcome : List.of(JobStatus.DONE, JobStatus.PARTIALLY_FAILED, JobStatus.FAILED)) {
             timer(outcome); // present from the start, so rates and alerts have a series to work on
         }
     }
@@ -64,7 +65,7 @@ class JobCompletions {
         scheduler.scheduleWithFixedDelay(this::recordEnded, QueueMetrics.REFRESH);
     }
 
-    private record Ended(String outcome, double seconds) {}
+    private record Ended(JobStatus outcome, double seconds) {}
 
     void recordEnded() {
         try {
@@ -73,8 +74,8 @@ class JobCompletions {
                 return sql.sql(ENDED)
                         .query((rs, n) -> new Ended(
                                 rs.getBoolean("all_done")
-                                        ? "DONE"
-                                        : rs.getBoolean("any_done") ? "PARTIALLY_FAILED" : "FAILED",
+                                        ? JobStatus.DONE
+                                        : rs.getBoolean("any_done") ? JobStatus.PARTIALLY_FAILED : JobStatus.FAILED,
                                 rs.getDouble("seconds")))
                         .list();
             });
@@ -85,10 +86,10 @@ class JobCompletions {
         }
     }
 
-    private Timer timer(String outcome) {
+    private Timer timer(JobStatus outcome) {
         return Timer.builder("stowage.job.duration")
                 .description("Time from a job's upload to the end of its last file")
-                .tag("outcome", outcome)
+                .tag("outcome", outcome.name())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(50))
                 .maximumExpectedValue(Duration.ofHours(2))

@@ -1,5 +1,6 @@
 package dev.stowage.gateway.monitoring;
 
+import dev.stowage.model.FileStatus;
 import dev.stowage.model.Topology;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,7 +97,8 @@ class QueueMetrics {
                     "consumers:" + queue,
                     info.map(i -> (double) i.getConsumerCount()).orElse(Double.NaN));
         });
-        Map<String, String> statusOfRole = Map.of("work", "QUEUED", "retry", "RETRYING", "dlq", "FAILED");
+        Map<String, FileStatus> statusOfRole =
+                Map.of("work", FileStatus.QUEUED, "retry", FileStatus.RETRYING, "dlq", FileStatus.FAILED);
         statusOfRole.forEach((role, status) -> values.put("age:" + role, oldest(status)));
     }
 
@@ -120,12 +122,12 @@ class QueueMetrics {
         }
     }
 
-    private double oldest(String status) {
+    private double oldest(FileStatus status) {
         try {
             return transaction.execute(tx -> {
                 preferIndexes(sql);
                 return sql.sql(OLDEST)
-                        .param("status", status)
+                        .param("status", status.name())
                         .query(Double.class)
                         .single();
             });

@@ -17,8 +17,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>A publish that fails also drops the connection: the next one opens a new connection, to any node of a
  * cluster, and threads blocked on the old one are released. Confirms that do not come in time mean the path to
- * the queue is stuck, not slow: when the work queue's leader was on a node that froze, the channels that had
- * published to it stopped answering, on a live connection, even after the queue had a new leader.
+ * the queue is stuck, not slow: when the work queue's leader is on a node that freezes, the channels that published
+ * to it stop answering, on a live connection, even after the queue has a new leader.
  */
 @Component
 class FilePublisher {

@@ -53,7 +53,7 @@ class UploadController {
     static final String NDJSON = "application/x-ndjson";
     /** A file's name is kept up to this many characters: a part's is cut, a longer ?name= refused. */
     static final int MAX_NAME = 255;
-    /** Compiled once, not for every file's name. */
+    /** Characters a client-supplied file name loses. */
     private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
 
     private final JobIntake intake;

@@ -19,8 +19,7 @@ import org.springframework.stereotype.Component;
  * that ended or are being stored.
  *
  * <p>An upload hands its messages over ({@link #publishSoon}) and answers as soon as its files are committed: the
- * broker's confirms (about 10 ms for a hundred messages) and marking the files published are not on the
- * request's path. A hand-over that is lost (the gateway stops, the queue of hand-overs is full) only delays the
+ * broker's confirms and marking the files published are not on the request's path. A hand-over that is lost (the gateway stops, the queue of hand-overs is full) only delays the
  * files until the reconciler's next pass.
  */
 @Component

@@ -1,9 +1,10 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.FileReport;
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the analyzer found in a file and what it decided.
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param columns the typed columns proposed (SQL only); the writer may rename them to fit the dataset's table
  * @param coverage the share of leaf values the columns hold (0 for documents)
  * @param reasons the decision in words a user understands
- * @param details paths, map-likeness and other findings for the report
+ * @param paths what each key path held, for a record collection; null for a document
+ * @param mapLike the object of a document that is used as a map, if any
  */
 public record Analysis(
         Shape shape,
@@ -24,37 +26,30 @@ public record Analysis(
         List<Column> columns,
         double coverage,
         List<String> reasons,
-        Map<String, Object> details) {
+        @Nullable List<FileReport.PathProfile> paths,
+        FileReport.@Nullable MapObject mapLike) {
 
     public Analysis {
         columns = List.copyOf(columns);
         reasons = List.copyOf(reasons);
-        details = Map.copyOf(details);
+        paths = paths == null ? null : List.copyOf(paths);
     }
 
     /** The report stored with the file and shown by {@code GET /api/v1/files/{id}}, with the columns as stored. */
-    public Map<String, Object> report(List<Column> stored) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("shape", shape);
-        report.put("records", records);
-        report.put("perRecord", perRecord);
-        report.put("depth", depth);
-        report.put("decision", storage);
-        report.put("coverage", coverage);
-        report.put("reasons", reasons);
-        report.put(
-                "columns",
+    public FileReport report(List<Column> stored) {
+        return new FileReport(
+                shape,
+                records,
+                perRecord,
+                depth,
+                storage,
+                coverage,
+                reasons,
                 stored.stream()
-                        .map(c -> {
-                            Map<String, Object> column = new LinkedHashMap<>();
-                            column.put("name", c.name());
-                            column.put("path", c.path());
-                            column.put("type", c.type().sql());
-                            column.put("values", c.values());
-                            return column;
-                        })
-                        .toList());
-        report.putAll(details);
-        return report;
+                        .map(c -> new FileReport.StoredColumn(
+                                c.name(), c.path(), c.type().sql(), c.values()))
+                        .toList(),
+                paths,
+                mapLike);
     }
 }

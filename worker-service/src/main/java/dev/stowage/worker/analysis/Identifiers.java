@@ -45,11 +45,6 @@ public final class Identifiers {
         return fit(name.endsWith("_") ? name.substring(0, name.length() - 1) : name, base); // "t_" alone
     }
 
-    /** A column name from a JSON key, not in {@code taken} (which already holds the system columns). */
-    public static String column(String key, Set<String> taken) {
-        return column(List.of(key), taken);
-    }
-
     /**
      * A column name from a key path, its keys joined by {@code __} ({@code address.city} → {@code address__city}),
      * not in {@code taken}. Deterministic: the same path and taken names give the same name.
@@ -77,8 +72,8 @@ public final class Identifiers {
 
     /**
      * {@code fooBar-Baz 9} → {@code foo_bar_baz_9}: a hump ({@code [a-z0-9][A-Z]}) is split, everything lower-cased,
-     * and every run of characters outside {@code [a-z0-9]} becomes one underscore, none at either end. A loop, not
-     * three regular expressions: it runs for every column of every file, and was a fifth of analysing a small one.
+     * and every run of characters outside {@code [a-z0-9]} becomes one underscore, none at either end. A loop rather
+     * than regular expressions, since it runs for every column of every file.
      */
     static String snakeCase(String text) {
         StringBuilder humps = new StringBuilder(text.length() + 8);

@@ -1,5 +1,6 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.Shape;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -53,16 +54,12 @@ public final class JsonRecords {
     }
 
     /**
-     * Reads every record of a file that passed analysis and hands it to {@code records}.
+     * Reads every record of a file that passed analysis and hands it to {@code records}, one record in memory at a
+     * time however large the file.
      *
      * @param jsonLines the upload said NDJSON: a single value is then one line, not a document
      * @return the shape of the file
      */
-    public static Shape read(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
-        return STORING.stream(json, jsonLines, records);
-    }
-
-    /** The same, streaming: only one record is in memory at a time, however large the file. */
     public static Shape read(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
         return STORING.stream(json, jsonLines, records);
     }
@@ -82,11 +79,6 @@ public final class JsonRecords {
     }
 
     /** The whole file as one tree, for documents stored whole (after analysis read it within the limits). */
-    public static JsonNode readWhole(byte[] json) {
-        return readWhole(new java.io.ByteArrayInputStream(json));
-    }
-
-    /** The same, from a stream. */
     public static JsonNode readWhole(InputStream json) {
         try {
             return WHOLE.readTree(json);
@@ -108,22 +100,12 @@ public final class JsonRecords {
         return new UncheckedIOException(cause != null ? cause : new IOException(e.getMessage(), e));
     }
 
-    /** Reads every record within the limits and hands it to {@code records}; see {@link #read}. */
-    Shape stream(byte[] json, boolean jsonLines, Consumer<JsonNode> records) {
-        return stream(mapper.createParser(json), jsonLines, trees(records));
-    }
-
-    /** The same, from a stream: only one record is in memory at a time, however large the file. */
+    /** Reads every record within the limits and hands it to {@code records}, one record in memory at a time. */
     Shape stream(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
         return stream(mapper.createParser(json), jsonLines, trees(records));
     }
 
     /** Reads every record within the limits and hands its tokens to {@code records}. */
-    Shape tokens(byte[] json, boolean jsonLines, RecordReader records) {
-        return stream(mapper.createParser(json), jsonLines, records);
-    }
-
-    /** The same, from a stream. */
     Shape tokens(InputStream json, boolean jsonLines, RecordReader records) {
         return stream(mapper.createParser(json), jsonLines, records);
     }

@@ -13,9 +13,9 @@ import tools.jackson.databind.JsonNode;
  * the writer walk records the same way, so a path means the same thing to both.
  *
  * <p>One walker serves all the records of a file and hands out the same path list for the same path every time,
- * instead of two new lists per leaf: records of a collection repeat their keys, and this is the innermost loop of
- * both passes over a file. Only the first {@link #MAX_REMEMBERED} paths are remembered, so a file of ever new keys
- * costs no more memory than before.
+ * so that a leaf costs no new list: records of a collection repeat their keys, and this is the innermost loop of
+ * both passes over a file. Only the first {@link #MAX_REMEMBERED} paths are remembered, so that a file of ever new
+ * keys costs bounded memory.
  */
 public final class Leaves {
 

@@ -1,7 +1,7 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.FileReport;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -16,14 +16,15 @@ final class MapLike {
 
     private MapLike() {}
 
-    /** The document itself or one of its members, if map-like: {@code path} and {@code keys}. */
-    static Optional<Map<String, Object>> find(JsonNode document, int minKeys) {
+    /** The document itself or one of its members, if map-like. */
+    static Optional<FileReport.MapObject> find(JsonNode document, int minKeys) {
         if (isMap(document, minKeys)) {
-            return Optional.of(describe("$", document));
+            return Optional.of(new FileReport.MapObject("$", document.size()));
         }
         for (Map.Entry<String, JsonNode> member : document.properties()) {
             if (isMap(member.getValue(), minKeys)) {
-                return Optional.of(describe("$." + member.getKey(), member.getValue()));
+                return Optional.of(new FileReport.MapObject(
+                        "$." + member.getKey(), member.getValue().size()));
             }
         }
         return Optional.empty();
@@ -50,12 +51,5 @@ final class MapLike {
         }
         double averageKeys = (double) keys / node.size();
         return averageKeys > 0 && union.size() <= 2 * averageKeys;
-    }
-
-    private static Map<String, Object> describe(String path, JsonNode map) {
-        Map<String, Object> description = new LinkedHashMap<>();
-        description.put("path", path);
-        description.put("keys", map.size());
-        return description;
     }
 }

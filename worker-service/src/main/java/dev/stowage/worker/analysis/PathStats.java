@@ -1,5 +1,6 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.FileReport;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +119,8 @@ final class PathStats {
                 + nulls;
     }
 
-    Map<String, Object> report(long records) {
-        Map<String, Object> kinds = new LinkedHashMap<>();
+    FileReport.PathProfile report(long records) {
+        Map<String, Long> kinds = new LinkedHashMap<>();
         put(kinds, "null", nulls);
         put(kinds, "boolean", booleans);
         put(kinds, "integer", integers);
@@ -130,17 +131,14 @@ final class PathStats {
         put(kinds, "uuid", uuids);
         put(kinds, "array", arrays);
         put(kinds, "object", objects);
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("path", String.join(".", path));
-        report.put("presence", records == 0 ? 0 : Math.round(leaves() * 1000.0 / records) / 1000.0);
-        report.put("types", kinds);
-        if (arrays > 0) {
-            report.put("averageArrayLength", Math.round(arrayElements * 10.0 / arrays) / 10.0);
-        }
-        return report;
+        return new FileReport.PathProfile(
+                String.join(".", path),
+                records == 0 ? 0 : Math.round(leaves() * 1000.0 / records) / 1000.0,
+                kinds,
+                arrays > 0 ? Math.round(arrayElements * 10.0 / arrays) / 10.0 : null);
     }
 
-    private static void put(Map<String, Object> kinds, String kind, long count) {
+    private static void put(Map<String, Long> kinds, String kind, long count) {
         if (count > 0) {
             kinds.put(kind, count);
         }

@@ -1,5 +1,8 @@
 package dev.stowage.worker.analysis;
 
+import dev.stowage.model.DatasetTables;
+import dev.stowage.model.FileReport;
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +11,6 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +33,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class StructureAnalyzer {
 
-    /** The SQL columns every dataset table has; user keys never take these names. */
-    public static final Set<String> SYSTEM_COLUMNS = Set.of("_file_id", "_row", "_extra", "_absent");
-
     private final AnalyzerSettings settings;
     private final JsonRecords reader;
 
@@ -44,12 +43,6 @@ public final class StructureAnalyzer {
 
     public AnalyzerSettings settings() {
         return settings;
-    }
-
-    public Analysis analyze(byte[] json, boolean jsonLines) {
-        Profile profile = new Profile();
-        Shape shape = reader.tokens(json, jsonLines, profile::read);
-        return profile.decide(shape);
     }
 
     /** Streams the file: memory stays bounded by its distinct key paths, not by its size. */
@@ -68,22 +61,14 @@ public final class StructureAnalyzer {
         JsonNode tree;
     }
 
-    /**
-     * What the profile knows of a key of records' own, found with one lookup per field: its path, its statistics
-     * once made, and the last record that had it (a record that has it again repeats it).
-     */
-    private static final class TopKey {
-        final List<String> path;
+    /** A key of records' own with its statistics, once made. */
+    private static final class TopKey extends RecordKeys.Key {
         PathStats stats;
-        long seenIn;
 
         TopKey(List<String> path) {
-            this.path = path;
+            super(path);
         }
     }
-
-    /** Forgotten between records beyond this many keys, so a file of ever new keys costs no more memory. */
-    static final int MAX_TOP_KEYS = 10_000;
 
     private final class Profile {
         private final Map<List<String>, PathStats> paths = new LinkedHashMap<>();
@@ -97,12 +82,12 @@ public final class StructureAnalyzer {
         private Field[] fields = new Field[0];
 
         private int count;
-        private final Map<String, TopKey> topKeys = new HashMap<>();
+        private final RecordKeys<TopKey> topKeys = new RecordKeys<>(name -> new TopKey(leaves.path(List.of(), name)));
 
         /**
          * Profiles the record at the parser. An object's scalar fields are read from the tokens, not made into
-         * nodes: building a tree of every record was half of the analysis's time on tabular files. The first
-         * record may be the whole file (a document): it is read whole, as anything but an object is.
+         * nodes, so that a tabular file costs no tree per record. The first record may be the whole file (a
+         * document): it is read whole, as anything but an object is.
          */
         void read(JsonParser parser) throws IOException {
             if (records == 0 || parser.currentToken() != JsonToken.START_OBJECT) {
@@ -112,15 +97,12 @@ public final class StructureAnalyzer {
             records++;
             first = null;
             count = 0;
-            if (topKeys.size() > MAX_TOP_KEYS) {
-                topKeys.clear();
-            }
+            topKeys.nextRecord();
             for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
-                String name = parser.currentName();
-                TopKey key = topKeys.computeIfAbsent(name, k -> new TopKey(leaves.path(List.of(), k)));
+                TopKey key = topKeys.get(parser.currentName());
                 token = parser.nextToken();
-                Field field = key.seenIn == records ? repeated(key) : next(); // a repeated key: the last value counts
-                key.seenIn = records;
+                // a repeated key: its field is reused, so that the last value counts
+                Field field = topKeys.metAgain(key) ? repeated(key) : next();
                 field.key = key;
                 field.token = token;
                 field.tree = token.isScalarValue() ? null : JsonRecords.MAPPER.readTree(parser);
@@ -134,14 +116,14 @@ public final class StructureAnalyzer {
                 TopKey key = field.key;
                 if (field.tree == null) {
                     if (key.stats == null) {
-                        key.stats = stats(key.path);
+                        key.stats = stats(key.path());
                     }
                     if (key.stats != null) {
                         key.stats.add(field.token, field.fitsLong, field.text);
                     }
                 } else {
                     deepest = Math.max(deepest, depthOf(field.tree));
-                    leaves.walk(key.path, field.tree, 1, this::leaf);
+                    leaves.walk(key.path(), field.tree, 1, this::leaf);
                 }
             }
             depth = Math.max(depth, deepest + 1);
@@ -163,7 +145,7 @@ public final class StructureAnalyzer {
                     return fields[i];
                 }
             }
-            throw new IllegalStateException("Key seen but not kept: " + key.path);
+            throw new IllegalStateException("Key seen but not kept: " + key.path());
         }
 
         void add(JsonNode record) {
@@ -199,7 +181,6 @@ public final class StructureAnalyzer {
         }
 
         Analysis decide(Shape shape) {
-            Map<String, Object> details = new LinkedHashMap<>();
             List<String> reasons = new ArrayList<>();
             if (shape == Shape.DOCUMENT || records == 0 || nonObjects > 0) {
                 reasons.add(
@@ -209,29 +190,30 @@ public final class StructureAnalyzer {
                                         ? "The file holds no records; stored as one JSONB document."
                                         : "%d of %d elements are not JSON objects, so they are not records; stored as JSONB."
                                                 .formatted(nonObjects, records));
-                if (shape == Shape.DOCUMENT && first != null) {
-                    MapLike.find(first, settings.mapLikeMinKeys()).ifPresent(map -> {
-                        details.put("mapLike", map);
-                        reasons.add(
-                                "It is map-like: %s has %s keys that are data (ids, numbers, dates) or whose values share one shape."
-                                        .formatted(map.get("path"), map.get("keys")));
-                    });
+                FileReport.MapObject mapLike = shape == Shape.DOCUMENT && first != null
+                        ? MapLike.find(first, settings.mapLikeMinKeys()).orElse(null)
+                        : null;
+                if (mapLike != null) {
+                    reasons.add(
+                            "It is map-like: %s has %s keys that are data (ids, numbers, dates) or whose values share one shape."
+                                    .formatted(mapLike.path(), mapLike.keys()));
                 }
                 boolean perRecord = shape == Shape.JSON_LINES;
-                return new Analysis(shape, records, Storage.JSONB, perRecord, depth, List.of(), 0, reasons, details);
+                return new Analysis(
+                        shape, records, Storage.JSONB, perRecord, depth, List.of(), 0, reasons, null, mapLike);
             }
-            details.put(
-                    "paths", paths.values().stream().map(p -> p.report(records)).toList());
+            List<FileReport.PathProfile> profiles =
+                    paths.values().stream().map(p -> p.report(records)).toList();
             if (tooManyPaths) {
                 reasons.add("Records have more than %d distinct key paths: too irregular for a table; stored as JSONB."
                         .formatted(settings.maxPaths()));
-                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), 0, reasons, details);
+                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), 0, reasons, profiles, null);
             }
             List<Column> columns = chooseColumns();
             long leaves = paths.values().stream().mapToLong(PathStats::leaves).sum();
             long held = columns.stream().mapToLong(Column::values).sum();
             double coverage = leaves == 0 ? 0 : Math.round(held * 10000.0 / leaves) / 10000.0;
-            // Concatenated, not formatted: a Formatter was a tenth of analysing a small file.
+            // Concatenated, not formatted: every file, however small, has a summary, and a Formatter is costly.
             String summary = records + " records, " + paths.size() + " key paths; " + columns.size()
                     + " typed columns hold "
                     + BigDecimal.valueOf(coverage * 100).setScale(1, RoundingMode.HALF_UP) + "% of the " + leaves
@@ -240,13 +222,14 @@ public final class StructureAnalyzer {
                 reasons.add(summary
                         + ", below the %.0f%% a table needs; stored as one JSONB document per record."
                                 .formatted(settings.minCoverage() * 100));
-                return new Analysis(shape, records, Storage.JSONB, true, depth, List.of(), coverage, reasons, details);
+                return new Analysis(
+                        shape, records, Storage.JSONB, true, depth, List.of(), coverage, reasons, profiles, null);
             }
             reasons.add(summary + ": stored as a typed table"
                     + (held < leaves
                             ? "; the other values (rare keys, other types, arrays, deeper objects) go to _extra."
                             : "."));
-            return new Analysis(shape, records, Storage.SQL, true, depth, columns, coverage, reasons, details);
+            return new Analysis(shape, records, Storage.SQL, true, depth, columns, coverage, reasons, profiles, null);
         }
 
         /** Frequent paths with a scalar type, the most useful first when over budget, in first-seen order. */
@@ -258,7 +241,7 @@ public final class StructureAnalyzer {
                     .sorted(Comparator.comparingLong(PathStats::heldByColumn).reversed())
                     .limit(settings.maxColumns())
                     .toList();
-            Set<String> taken = new HashSet<>(SYSTEM_COLUMNS);
+            Set<String> taken = new HashSet<>(DatasetTables.SYSTEM_COLUMNS);
             List<Column> columns = new ArrayList<>();
             for (PathStats stats : paths.values()) {
                 if (candidates.contains(stats)) {

@@ -1,6 +1,6 @@
 /**
- * The structure analyzer and SQL naming: a pure library (JDK and Jackson only, no Spring, no JDBC) that reads a
- * file's records and decides how to store them.
+ * The structure analyzer and SQL naming: a pure library (the JDK, Jackson and common-model only: no Spring, no JDBC,
+ * nothing of storage or processing) that reads a file's records and decides how to store them.
  */
 @NullMarked
 package dev.stowage.worker.analysis;

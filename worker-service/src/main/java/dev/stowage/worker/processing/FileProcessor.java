@@ -10,8 +10,10 @@ import dev.stowage.worker.analysis.Identifiers;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import dev.stowage.worker.storage.DocumentWriter;
 import dev.stowage.worker.storage.FileContent;
+import dev.stowage.worker.storage.PreparedTable;
 import dev.stowage.worker.storage.SqlTableWriter;
 import dev.stowage.worker.storage.Stored;
+import dev.stowage.worker.storage.TableChanges;
 import dev.stowage.worker.storage.Target;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -42,8 +45,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * delivery of a small file writes nothing before that transaction; a redelivery (its worker may have died on it)
  * and every larger file first claim an attempt, committed, so that users see a long file PROCESSING and a file that
  * kills its worker is counted. A redelivery of a file that ended, or that another delivery is storing right now,
- * stores nothing. Failures are classified: transient ones go to the next retry tier while the budget lasts, the
- * rest end FAILED and go to the dead-letter queue.
+ * stores nothing. A failure is classified ({@link FailureClassifier}), the {@link RetryPolicy} says whether the
+ * file is tried again, and the {@link RetryRouter} sends its message to a retry tier or the dead-letter queue.
  */
 @Service
 class FileProcessor {
@@ -59,12 +62,12 @@ class FileProcessor {
 
     private final FileStates states;
     private final TransactionTemplate transaction;
+    private final TableChanges tableChanges;
     private final SqlTableWriter tables;
     private final DocumentWriter documents;
     private final RetryRouter router;
     private final StructureAnalyzer analyzer;
-    private final WorkerSettings settings;
-    private final List<Duration> delays;
+    private final RetryPolicy retries;
     private final String workQueue;
     private final WorkerIdentity worker;
     private final ProcessingMetrics metrics;
@@ -72,6 +75,7 @@ class FileProcessor {
     FileProcessor(
             FileStates states,
             TransactionTemplate transaction,
+            TableChanges tableChanges,
             SqlTableWriter tables,
             DocumentWriter documents,
             RetryRouter router,
@@ -83,12 +87,12 @@ class FileProcessor {
             ProcessingMetrics metrics) {
         this.states = states;
         this.transaction = transaction;
+        this.tableChanges = tableChanges;
         this.tables = tables;
         this.documents = documents;
         this.router = router;
         this.analyzer = new StructureAnalyzer(analysis.settings());
-        this.settings = settings;
-        this.delays = retry.delays();
+        this.retries = new RetryPolicy(retry.delays(), settings.maxUnrecordedRetries());
         this.workQueue = topology.workQueue();
         this.worker = worker;
         this.metrics = metrics;
@@ -200,8 +204,9 @@ class FileProcessor {
     /** Analyzes the claimed file; false if the attempt ended instead (its outcome set). */
     private boolean analyzed(Attempt attempt) {
         Claim claim = attempt.claim;
-        if (claim.tryInBudget() > 1 + delays.size()) {
-            attempt.end(failOrRetry(claim, attempt.message, lostAttempts(claim)), "failed");
+        Optional<Failure> pastBudget = retries.pastBudget(claim.tryInBudget());
+        if (pastBudget.isPresent()) {
+            attempt.end(failOrRetry(claim, attempt.message, pastBudget.get()), "failed");
             return false;
         }
         try {
@@ -234,7 +239,7 @@ class FileProcessor {
                     throw e;
                 }
                 // The table or a column was dropped since this worker last read it (by hand: Stowage never drops
-                // one). The failed write made the worker forget what it knew (SqlTableWriter.write), so this try
+                // one). The failed write made the worker forget what it knew (TableChanges.forget), so this try
                 // reads the table afresh and makes it again, now, instead of a retry a second later.
                 store(List.of(attempt));
             }
@@ -249,11 +254,16 @@ class FileProcessor {
      */
     private void store(List<Attempt> files) {
         Map<Attempt, Stored> stored = metrics.store(files.size(), () -> {
-            // DDL a file needs commits before, in a short transaction of its own (SqlTableWriter.prepare)
-            Map<Attempt, SqlTableWriter.Table> tablesOfFiles = new HashMap<>();
+            // DDL a file needs commits before, in a short transaction of its own (TableChanges.prepare)
+            Map<Attempt, PreparedTable> tablesOfFiles = new HashMap<>();
             for (Attempt file : files) {
                 if (file.analysis.storage() == Storage.SQL) {
-                    tablesOfFiles.put(file, tables.prepare(file.target, file.analysis));
+                    tablesOfFiles.put(
+                            file,
+                            tableChanges.prepare(
+                                    file.target,
+                                    file.analysis,
+                                    analyzer.settings().maxColumns()));
                 }
             }
             return transaction.execute(tx -> store(files, tablesOfFiles));
@@ -281,7 +291,7 @@ class FileProcessor {
     }
 
     /** The storing transaction: what each file stored, for the files no other delivery stored meanwhile. */
-    private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, SqlTableWriter.Table> tablesOfFiles) {
+    private Map<Attempt, Stored> store(List<Attempt> files, Map<Attempt, PreparedTable> tablesOfFiles) {
         Map<UUID, FileStates.Locked> rows = states.lockForStoring(
                 files.stream().map(file -> file.claim.fileId()).toList());
         // another delivery may have stored (or failed, or claimed) a file while this one analyzed
@@ -348,7 +358,7 @@ class FileProcessor {
     private void fail(Attempt attempt, Throwable e) {
         Failure failure = FailureClassifier.classify(e);
         Claim claim = attempt.claim;
-        String result = failure.transientFailure() && claim.tryInBudget() <= delays.size() ? "retried" : "failed";
+        String result = retries.retryAfter(failure, claim.tryInBudget()).isPresent() ? "retried" : "failed";
         attempt.end(failOrRetry(claim, attempt.message, failure), result);
     }
 
@@ -369,8 +379,9 @@ class FileProcessor {
                         tried.fileId());
                 return Outcome.ACK;
             }
-            if (failure.transientFailure() && claim.tryInBudget() <= delays.size()) {
-                Duration delay = delays.get(claim.tryInBudget() - 1);
+            Optional<Duration> retryAfter = retries.retryAfter(failure, claim.tryInBudget());
+            if (retryAfter.isPresent()) {
+                Duration delay = retryAfter.get();
                 log.warn(
                         "File {} ({}) try {} failed, retrying in {}: {}",
                         claim.fileId(),
@@ -410,28 +421,18 @@ class FileProcessor {
         return Boolean.TRUE.equals(message.getMessageProperties().getRedelivered());
     }
 
-    /**
-     * The database could not record anything (it is away): send the message round the longest retry tier without
-     * spending the file's budget, a bounded number of times, so that an outage neither loses nor loops it.
-     */
+    /** The database could not record anything (it is away): the message goes round unrecorded, or is rejected. */
     private Outcome unrecorded(Message message, Failure failure) {
         Integer previous = message.getMessageProperties().getHeader(Topology.UNRECORDED_RETRIES_HEADER);
         int count = previous == null ? 1 : previous + 1;
         log.warn("Could not record an attempt ({}); unrecorded retry {}", failure.describe(), count);
-        if (delays.isEmpty() || count > settings.maxUnrecordedRetries()) {
+        Optional<Duration> retryAfter = retries.unrecordedRetryAfter(count);
+        if (retryAfter.isEmpty()) {
             return Outcome.REJECT;
         }
         Integer attempts = message.getMessageProperties().getHeader(Topology.ATTEMPTS_HEADER);
-        boolean sent =
-                router.retry(message, delays.get(delays.size() - 1), attempts == null ? 0 : attempts, failure, count);
+        boolean sent = router.retry(message, retryAfter.get(), attempts == null ? 0 : attempts, failure, count);
         return sent ? Outcome.ACK : Outcome.REQUEUE;
-    }
-
-    private static Failure lostAttempts(Claim claim) {
-        String message = "Gave up: the previous %d tries each ended without an outcome, their worker stopped"
-                        .formatted(claim.tryInBudget() - 1)
-                + " (killed, out of memory, or disconnected) while processing this file.";
-        return new Failure(false, "LostAttempts", message, new IllegalStateException(message));
     }
 
     private static String dataset(Claim claim) {

@@ -2,6 +2,7 @@ package dev.stowage.worker.processing;
 
 import dev.stowage.model.ContentChunks;
 import dev.stowage.model.FileMessage;
+import dev.stowage.model.FileReport;
 import dev.stowage.model.FileStatus;
 import dev.stowage.worker.analysis.JsonRecords;
 import dev.stowage.worker.storage.FileContent;
@@ -35,8 +36,8 @@ class FileStates {
      * One statement, one round trip for a whole batch of deliveries: attempts still open were cut short (their
      * worker died or lost its connection) and become LOST; each file becomes PROCESSING with a new attempt; a file
      * of one chunk comes with its bytes. Rows are found by {@code id = any(array(…))}, an index condition whatever the
-     * statistics say: joined to the batch's rows instead, the planner hashed the join over a whole index scan of
-     * {@code files} and {@code attempts} whenever statistics were stale. Its commit need not wait for the disk: a
+     * statistics say: joined to the batch's rows, the planner may hash the join over a whole index scan of
+     * {@code files} and {@code attempts} when statistics are stale. Its commit need not wait for the disk: a
      * claim lost in a database crash only means that the redelivered message claims the file again.
      */
     private static final String CLAIM = """
@@ -216,7 +217,7 @@ class FileStates {
     }
 
     /** A file stored in the transaction, with the dataset it went to and the analysis report. */
-    record Done(Claim claim, String dataset, Stored stored, Map<String, Object> report) {}
+    record Done(Claim claim, String dataset, Stored stored, FileReport report) {}
 
     /** In the storing transaction: the stored files end DONE, each with its attempt. */
     void done(List<Done> files, String worker) {

@@ -28,9 +28,9 @@ class WorkListener implements ChannelAwareBatchMessageListener {
     private static final Logger log = LoggerFactory.getLogger(WorkListener.class);
 
     /**
-     * Reads the body as the one type it may be: the converter's type mapping (the sender's type header, a class
-     * name checked against trusted packages with a regular expression compiled for each message) was a good part of
-     * a small file's cost on this path.
+     * Reads the body as the one type it may be, without a message converter's type mapping (the sender's type
+     * header, a class name checked against trusted packages by a regular expression), which every message of every
+     * small file would pay for.
      */
     private static final ObjectReader WORK = JsonRecords.MAPPER.readerFor(FileMessage.class);
 

@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * Encodes values in PostgreSQL's binary COPY format (the {@code COPY} page of its manual, and each type's
- * {@code *_recv} function): PostgreSQL then stores them without parsing text, about a third less of its CPU for a
- * typed table than text COPY (bench/README.md). One buffer is filled field by field and reused.
+ * {@code *_recv} function), so that PostgreSQL stores them without parsing any value's text. One buffer is filled
+ * field by field and reused.
  *
  * <p>Every value is encoded exactly as PostgreSQL would read its text form: integers and decimals digit for digit
  * (with the display scale of the text), timestamps and dates only in the canonical forms {@code SqlType} admits,

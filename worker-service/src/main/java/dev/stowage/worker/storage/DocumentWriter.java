@@ -1,7 +1,7 @@
 package dev.stowage.worker.storage;
 
+import dev.stowage.model.DatasetTables;
 import dev.stowage.model.DatasetsProperties;
-import dev.stowage.model.SqlNames;
 import dev.stowage.model.Storage;
 import dev.stowage.worker.analysis.Analysis;
 import dev.stowage.worker.analysis.Identifiers;
@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -30,8 +31,12 @@ public class DocumentWriter {
     DocumentWriter(JdbcTemplate jdbc, DatasetsProperties datasets) {
         this.jdbc = jdbc;
         this.schema = datasets.schema();
-        this.copy = "copy %s (\"_file_id\", \"_row\", tenant, dataset, doc) from stdin"
-                .formatted(Identifiers.qualified(schema, SqlNames.DOCUMENTS_TABLE));
+        this.copy = "copy %s (%s) from stdin"
+                .formatted(
+                        Identifiers.qualified(schema, DatasetTables.DOCUMENTS),
+                        DatasetTables.DOCUMENT_COLUMNS.stream()
+                                .map(Identifiers::quote)
+                                .collect(Collectors.joining(", ")));
     }
 
     /** A file's documents on their way into the documents table. */
@@ -64,10 +69,11 @@ public class DocumentWriter {
             return total;
         });
         return Arrays.stream(rows)
-                .mapToObj(count -> new Stored(Storage.JSONB, schema + "." + SqlNames.DOCUMENTS_TABLE, count, List.of()))
+                .mapToObj(count -> new Stored(Storage.JSONB, schema + "." + DatasetTables.DOCUMENTS, count, List.of()))
                 .toList();
     }
 
+    /** One row of the {@link DatasetTables#DOCUMENT_COLUMNS}, in their order. */
     private static void writeRow(Writer out, Target target, long row, JsonNode doc) {
         try {
             out.write(target.fileId().toString());

@@ -22,7 +22,7 @@ public final class FileContent {
 
     /**
      * Files of up to 8 MiB are kept in memory between the two reads (at most 32 MiB for 4 consumers): reading a
-     * file's chunks twice cost PostgreSQL and the worker as much CPU again as the first read (bench/README.md).
+     * file's chunks again would cost PostgreSQL and the worker as much as the first read did.
      */
     static final int KEPT_CHUNKS = 8;
 

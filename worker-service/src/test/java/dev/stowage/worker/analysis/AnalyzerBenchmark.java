@@ -1,6 +1,7 @@
 package dev.stowage.worker.analysis;
 
 import dev.stowage.testing.Corpora;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ public final class AnalyzerBenchmark {
                     file,
                     json.length,
                     bytes / 1e6 / result[1],
-                    analyzer.analyze(json, lines).storage());
+                    analyzer.analyze(new ByteArrayInputStream(json), lines).storage());
         }
         System.out.printf(
                 Locale.ROOT, "%-45s %10s %10.1f%n", "all files (bytes-weighted)", "", totalBytes / 1e6 / totalSeconds);
@@ -47,7 +48,7 @@ public final class AnalyzerBenchmark {
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         do {
-            analyzer.analyze(json, lines);
+            analyzer.analyze(new ByteArrayInputStream(json), lines);
             bytes += json.length;
         } while (System.nanoTime() < deadline);
         return new double[] {bytes, (System.nanoTime() - start) / 1e9};

@@ -3,6 +3,7 @@ package dev.stowage.worker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stowage.model.DatasetTables;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -16,17 +17,19 @@ class IdentifiersTest {
 
     @Test
     void makesSnakeCaseNames() {
-        assertThat(Identifiers.column("Miles_per_Gallon", new HashSet<>())).isEqualTo("miles_per_gallon");
-        assertThat(Identifiers.column("IMDB Rating", new HashSet<>())).isEqualTo("imdb_rating");
-        assertThat(Identifiers.column("createdAt", new HashSet<>())).isEqualTo("created_at");
-        assertThat(Identifiers.column("Rotten Tomatoes (%)", new HashSet<>())).isEqualTo("rotten_tomatoes");
-        assertThat(Identifiers.column("2020", new HashSet<>())).isEqualTo("c_2020");
+        assertThat(Identifiers.column(List.of("Miles_per_Gallon"), new HashSet<>()))
+                .isEqualTo("miles_per_gallon");
+        assertThat(Identifiers.column(List.of("IMDB Rating"), new HashSet<>())).isEqualTo("imdb_rating");
+        assertThat(Identifiers.column(List.of("createdAt"), new HashSet<>())).isEqualTo("created_at");
+        assertThat(Identifiers.column(List.of("Rotten Tomatoes (%)"), new HashSet<>()))
+                .isEqualTo("rotten_tomatoes");
+        assertThat(Identifiers.column(List.of("2020"), new HashSet<>())).isEqualTo("c_2020");
         assertThat(Identifiers.table("flights-2k.json")).isEqualTo("flights_2k");
         assertThat(Identifiers.table("2020 sales.ndjson")).isEqualTo("t_2020_sales");
     }
 
     @Test
-    void snakeCaseGivesWhatItsThreeRegularExpressionsGave() {
+    void snakeCaseAgreesWithThreeRegularExpressions() {
         Pattern hump = Pattern.compile("([a-z0-9])([A-Z])");
         Pattern separators = Pattern.compile("[^a-z0-9]+");
         Pattern edges = Pattern.compile("^_+|_+$");
@@ -48,11 +51,11 @@ class IdentifiersTest {
 
     @Test
     void hostileKeysBecomeHarmlessDistinctNames() {
-        Set<String> taken = new HashSet<>(StructureAnalyzer.SYSTEM_COLUMNS);
+        Set<String> taken = new HashSet<>(DatasetTables.SYSTEM_COLUMNS);
         List<String> keys = List.of(
                 "\"; drop table jobs; --", "a\"b", "", "\u0000", "Name", "name", "_row", "_file_id", "名前", "ключ");
         for (String key : keys) {
-            String name = Identifiers.column(key, taken);
+            String name = Identifiers.column(List.of(key), taken);
             assertThat(name).matches("[a-z][a-z0-9_]{0,62}");
             assertThat(taken.add(name)).as("distinct name for %s", key).isTrue();
         }
@@ -61,11 +64,12 @@ class IdentifiersTest {
     @Test
     void longNamesAreShortenedTo63BytesWithAStableHash() {
         String prefix = "a_very_long_key_that_goes_on_and_on_and_on_and_on_and_on_and_on_";
-        String one = Identifiers.column(prefix + "first", new HashSet<>());
-        String two = Identifiers.column(prefix + "second", new HashSet<>());
+        String one = Identifiers.column(List.of(prefix + "first"), new HashSet<>());
+        String two = Identifiers.column(List.of(prefix + "second"), new HashSet<>());
         assertThat(one.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(63);
         assertThat(one).isNotEqualTo(two);
-        assertThat(Identifiers.column(prefix + "first", new HashSet<>())).isEqualTo(one);
+        assertThat(Identifiers.column(List.of(prefix + "first"), new HashSet<>()))
+                .isEqualTo(one);
     }
 
     @Test

@@ -3,8 +3,11 @@ package dev.stowage.worker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import dev.stowage.testing.Corpora;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,23 +24,23 @@ class InputPolicyTest {
         assertThat(stored(utf8("[{\"a\":1,\"b\":{\"c\":1,\"c\":2},\"a\":3}]")))
                 .singleElement()
                 .hasToString("{\"a\":3,\"b\":{\"c\":2}}");
-        assertThat(stored(Corpora.bytes("jsontestsuite/y_object_duplicated_key.json")))
+        assertThat(stored(Corpora.open("jsontestsuite/y_object_duplicated_key.json")))
                 .singleElement()
                 .hasToString("{\"a\":\"c\"}");
     }
 
     @Test
     void aUtf8ByteOrderMarkIsSkippedAndUtf16IsDecoded() {
-        byte[] bom = Corpora.bytes("jsontestsuite/i_structure_UTF-8_BOM_empty_object.json");
-        assertThat(analyzer.analyze(bom, false).shape()).isEqualTo(Shape.DOCUMENT);
-        assertThat(stored(bom)).singleElement().hasToString("{}");
+        String bom = "jsontestsuite/i_structure_UTF-8_BOM_empty_object.json";
+        assertThat(analyzer.analyze(Corpora.open(bom), false).shape()).isEqualTo(Shape.DOCUMENT);
+        assertThat(stored(Corpora.open(bom))).singleElement().hasToString("{}");
         for (String utf16 : List.of("i_string_UTF-16LE_with_BOM.json", "i_string_utf16BE_no_BOM.json")) {
-            assertThat(stored(Corpora.bytes("jsontestsuite/" + utf16)))
+            assertThat(stored(Corpora.open("jsontestsuite/" + utf16)))
                     .singleElement()
                     .hasToString("\"é\"");
         }
         assertThatThrownBy(
-                        () -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_structure_UTF8_BOM_no_data.json"), false))
+                        () -> analyzer.analyze(Corpora.open("jsontestsuite/n_structure_UTF8_BOM_no_data.json"), false))
                 .as("a byte order mark and nothing else")
                 .isInstanceOf(InvalidJsonException.class)
                 .hasMessage("Invalid JSON at line 1, column 3 (byte 2): Invalid UTF-8 start byte 0xbb");
@@ -45,18 +48,18 @@ class InputPolicyTest {
 
     @Test
     void invalidUtf8FailsWithItsPosition() {
-        assertThatThrownBy(() -> analyzer.analyze(Corpora.bytes("jsontestsuite/i_string_invalid_utf-8.json"), false))
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/i_string_invalid_utf-8.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
                 .hasMessage("Invalid JSON at line 1, column 4 (byte 3): Invalid UTF-8 start byte 0xff");
-        assertThatThrownBy(() -> analyzer.analyze(Corpora.bytes("jsontestsuite/i_string_iso_latin_1.json"), false))
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/i_string_iso_latin_1.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
                 .hasMessage("Invalid JSON at line 1, column 5 (byte 4): Invalid UTF-8 middle byte 0x22");
         assertThatThrownBy(() ->
-                        analyzer.analyze(Corpora.bytes("jsontestsuite/i_string_UTF8_surrogate_U+D800.json"), false))
+                        analyzer.analyze(Corpora.open("jsontestsuite/i_string_UTF8_surrogate_U+D800.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
                 .hasMessageContaining("Illegal surrogate character 0xd800");
         // Jackson decodes an overlong two-byte sequence (C0 AF) as the character it spells.
-        assertThat(stored(Corpora.bytes("jsontestsuite/i_string_overlong_sequence_2_bytes.json")))
+        assertThat(stored(Corpora.open("jsontestsuite/i_string_overlong_sequence_2_bytes.json")))
                 .singleElement()
                 .hasToString("\"/\"");
     }
@@ -83,13 +86,13 @@ class InputPolicyTest {
         assertThat(lines.records()).as("as JSON Lines, each value is a record").isEqualTo(2);
     }
 
-    private static List<JsonNode> stored(byte[] json) {
+    private static List<JsonNode> stored(InputStream json) {
         List<JsonNode> records = new ArrayList<>();
         JsonRecords.read(json, false, records::add);
         return records;
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static InputStream utf8(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 }

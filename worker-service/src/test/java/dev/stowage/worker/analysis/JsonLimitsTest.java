@@ -3,9 +3,11 @@ package dev.stowage.worker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import dev.stowage.testing.Corpora;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,8 +86,10 @@ class JsonLimitsTest {
                 .as("a duplicated key counts each time it is written")
                 .isInstanceOf(JsonLimitException.class);
         // UTF-16 is read by another of Jackson's parsers; the count must hold there too.
-        assertThatThrownBy(() ->
-                        small.analyze("[{\"a\":1,\"b\":2,\"c\":3,\"d\":4}]".getBytes(StandardCharsets.UTF_16), false))
+        assertThatThrownBy(() -> small.analyze(
+                        new ByteArrayInputStream(
+                                "[{\"a\":1,\"b\":2,\"c\":3,\"d\":4}]".getBytes(StandardCharsets.UTF_16)),
+                        false))
                 .isInstanceOf(JsonLimitException.class)
                 .hasMessageStartingWith("Limit exceeded at line 1, column 21: an object has more than 3 keys");
     }
@@ -102,8 +106,7 @@ class JsonLimitsTest {
                 .isInstanceOf(JsonLimitException.class)
                 .hasMessage("Limit exceeded at line 2, column 1 (byte 26): the file has more than 3 records"
                         + " (limit stowage.analyzer.max-records-per-file, env STOWAGE_ANALYZER_MAX_RECORDS_PER_FILE)");
-        assertThatThrownBy(() -> small.analyze(
-                        new ByteArrayInputStream(utf8("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n")), true))
+        assertThatThrownBy(() -> small.analyze(utf8("{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n{\"a\":4}\n"), true))
                 .isInstanceOf(JsonLimitException.class)
                 .hasMessageStartingWith(
                         "Limit exceeded at line 4, column 1 (byte 24): the file has more than 3 records");
@@ -136,7 +139,7 @@ class JsonLimitsTest {
         json[json.length - 2] = '"';
         json[json.length - 1] = ']';
 
-        assertThatThrownBy(() -> defaults.analyze(json, false))
+        assertThatThrownBy(() -> defaults.analyze(new ByteArrayInputStream(json), false))
                 .isInstanceOf(JsonLimitException.class)
                 .hasMessage("Limit exceeded at line 1, column 2 (byte 1): a string is longer than 20,000,000 characters"
                         + " (limit stowage.analyzer.max-string-length, env STOWAGE_ANALYZER_MAX_STRING_LENGTH)");
@@ -144,16 +147,16 @@ class JsonLimitsTest {
 
     @Test
     void jsonTestSuitesDeepNestingGetsItsDefinedOutcome() {
-        Analysis nested500 = defaults.analyze(Corpora.bytes("jsontestsuite/i_structure_500_nested_arrays.json"), false);
+        Analysis nested500 = defaults.analyze(Corpora.open("jsontestsuite/i_structure_500_nested_arrays.json"), false);
         assertThat(nested500.shape()).isEqualTo(Shape.ARRAY);
         assertThat(nested500.storage()).isEqualTo(Storage.JSONB);
-        assertThat(JsonRecords.readWhole(Corpora.bytes("jsontestsuite/i_structure_500_nested_arrays.json"))
+        assertThat(JsonRecords.readWhole(Corpora.open("jsontestsuite/i_structure_500_nested_arrays.json"))
                         .toString())
                 .as("the writers can turn it into jsonb text")
                 .isEqualTo("[".repeat(500) + "]".repeat(500));
 
         assertThatThrownBy(() ->
-                        defaults.analyze(Corpora.bytes("jsontestsuite/n_structure_100000_opening_arrays.json"), false))
+                        defaults.analyze(Corpora.open("jsontestsuite/n_structure_100000_opening_arrays.json"), false))
                 .isInstanceOf(JsonLimitException.class)
                 .hasMessage("Limit exceeded at line 1, column 501 (byte 500): nesting is deeper than 500 levels"
                         + " (limit stowage.analyzer.max-nesting-depth, env STOWAGE_ANALYZER_MAX_NESTING_DEPTH)");
@@ -164,17 +167,17 @@ class JsonLimitsTest {
         // Both beyond Jackson's own defaults (names of 50,000 characters, numbers of 1,000 digits).
         String key = "k".repeat(60_000);
         String number = "9".repeat(2_000);
-        byte[] json = utf8("[{\"%s\":%s}]".formatted(key, number));
+        String json = "[{\"%s\":%s}]".formatted(key, number);
         JsonLimits raised = new JsonLimits(500, 20_000_000, 5_000, 100_000, 100_000, 1_000);
 
-        assertThat(analyzer(raised).analyze(json, false).records()).isEqualTo(1);
+        assertThat(analyzer(raised).analyze(utf8(json), false).records()).isEqualTo(1);
         List<JsonNode> stored = new ArrayList<>();
-        JsonRecords.read(json, false, stored::add);
+        JsonRecords.read(utf8(json), false, stored::add);
         assertThat(stored)
                 .singleElement()
                 .satisfies(record ->
                         assertThat(record.get(key).bigIntegerValue().toString()).isEqualTo(number));
-        assertThat(JsonRecords.readWhole(json).get(0).has(key)).isTrue();
+        assertThat(JsonRecords.readWhole(utf8(json)).get(0).has(key)).isTrue();
     }
 
     @Test
@@ -196,7 +199,7 @@ class JsonLimitsTest {
                 limits));
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static InputStream utf8(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 }

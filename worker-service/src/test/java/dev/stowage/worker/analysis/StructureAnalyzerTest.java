@@ -3,8 +3,11 @@ package dev.stowage.worker.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.stowage.model.Shape;
 import dev.stowage.model.Storage;
 import dev.stowage.testing.Corpora;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +20,7 @@ class StructureAnalyzerTest {
 
     @Test
     void carsIsATypedTableWithMixedNumbersWidened() {
-        Analysis cars = analyzer.analyze(Corpora.bytes("vega/cars.json"), false);
+        Analysis cars = analyzer.analyze(Corpora.open("vega/cars.json"), false);
 
         assertThat(cars.shape()).isEqualTo(Shape.ARRAY);
         assertThat(cars.storage()).isEqualTo(Storage.SQL);
@@ -49,26 +52,25 @@ class StructureAnalyzerTest {
         for (byte[] file : files) {
             StringBuilder trees = new StringBuilder("[");
             JsonRecords.read(
-                    file,
+                    new ByteArrayInputStream(file),
                     false,
                     record -> trees.append(trees.length() > 1 ? "," : "").append(record));
             byte[] rewritten = trees.append("]").toString().getBytes(StandardCharsets.UTF_8);
 
-            Analysis fromTokens = analyzer.analyze(file, false);
-            Analysis fromTrees = analyzer.analyze(rewritten, false);
-            assertThat(fromTokens.details()).isEqualTo(fromTrees.details());
+            Analysis fromTokens = analyzer.analyze(new ByteArrayInputStream(file), false);
+            Analysis fromTrees = analyzer.analyze(new ByteArrayInputStream(rewritten), false);
+            assertThat(fromTokens.paths()).isEqualTo(fromTrees.paths());
+            assertThat(fromTokens.mapLike()).isEqualTo(fromTrees.mapLike());
             assertThat(fromTokens.columns()).isEqualTo(fromTrees.columns());
             assertThat(fromTokens.depth()).isEqualTo(fromTrees.depth());
             assertThat(fromTokens.storage()).isEqualTo(fromTrees.storage());
         }
-        assertThat(analyzer.analyze(repeated.getBytes(StandardCharsets.UTF_8), false)
-                        .depth())
-                .isEqualTo(4);
+        assertThat(analyzer.analyze(utf8(repeated), false).depth()).isEqualTo(4);
     }
 
     @Test
     void moviesKeepsATitleThatIsANumberWithoutMistypingTheColumn() {
-        Analysis movies = analyzer.analyze(Corpora.bytes("vega/movies.json"), false);
+        Analysis movies = analyzer.analyze(Corpora.open("vega/movies.json"), false);
 
         assertThat(movies.storage()).isEqualTo(Storage.SQL);
         assertThat(movies.records()).isEqualTo(3201);
@@ -85,12 +87,17 @@ class StructureAnalyzerTest {
 
     @Test
     void geoJsonIsADocument() {
-        Analysis earthquakes = analyzer.analyze(Corpora.bytes("vega/earthquakes.json"), false);
+        // A FeatureCollection: one object whose records (the features) are a member, not the file's top level.
+        Analysis earthquakes = analyzer.analyze(Corpora.open("vega/earthquakes.json"), false);
 
         assertThat(earthquakes.shape()).isEqualTo(Shape.DOCUMENT);
         assertThat(earthquakes.storage()).isEqualTo(Storage.JSONB);
         assertThat(earthquakes.perRecord()).isFalse();
-        assertThat(earthquakes.reasons()).isNotEmpty();
+        assertThat(earthquakes.columns()).isEmpty();
+        assertThat(earthquakes.mapLike()).isNull();
+        assertThat(earthquakes.reasons())
+                .containsExactly(
+                        "The file is a single JSON document, not a collection of records; stored whole as JSONB.");
     }
 
     @Test
@@ -132,8 +139,25 @@ class StructureAnalyzerTest {
 
     @Test
     void duplicateKeysKeepTheLastValue() {
-        Analysis duplicated = analyzer.analyze(Corpora.bytes("jsontestsuite/y_object_duplicated_key.json"), false);
-        assertThat(duplicated.storage()).isEqualTo(Storage.JSONB);
+        // Each record repeats "a": first a string, last a number. Were the first value kept, "a" would be a text
+        // column; the last value counts, as in a tree and in PostgreSQL's jsonb. The first record is profiled from
+        // its tree, the others from their tokens: both must agree.
+        Analysis repeated = analyzer.analyze(
+                utf8("[{\"a\":\"one\",\"b\":true,\"a\":1},"
+                        + "{\"a\":\"two\",\"a\":2,\"b\":false},"
+                        + "{\"b\":true,\"a\":\"three\",\"a\":3}]"),
+                false);
+
+        assertThat(repeated.storage()).isEqualTo(Storage.SQL);
+        assertThat(repeated.columns())
+                .containsExactly(
+                        new Column(List.of("a"), "a", SqlType.BIGINT, 3),
+                        new Column(List.of("b"), "b", SqlType.BOOLEAN, 3));
+        assertThat(repeated.paths())
+                .filteredOn(path -> path.path().equals("a"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.types()).containsExactly(Map.entry("integer", 3L)));
+        assertThat(repeated.coverage()).isEqualTo(1.0);
     }
 
     @Test
@@ -150,11 +174,10 @@ class StructureAnalyzerTest {
 
     @Test
     void invalidJsonNamesWhereItBreaks() {
-        assertThatThrownBy(() -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_object_missing_colon.json"), false))
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/n_object_missing_colon.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
                 .hasMessageStartingWith("Invalid JSON at line 1, column");
-        assertThatThrownBy(
-                        () -> analyzer.analyze(Corpora.bytes("jsontestsuite/n_structure_unclosed_array.json"), false))
+        assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/n_structure_unclosed_array.json"), false))
                 .isInstanceOf(InvalidJsonException.class);
         assertThatThrownBy(() -> analyzer.analyze(utf8("[{\"a\":1}] trailing"), false))
                 .isInstanceOf(InvalidJsonException.class)
@@ -164,7 +187,7 @@ class StructureAnalyzerTest {
                 .hasMessageContaining("no JSON value");
     }
 
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private static InputStream utf8(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -87,7 +87,8 @@ class FailureClassifierTest {
                 defaults.maxPaths(),
                 defaults.mapLikeMinKeys(),
                 new JsonLimits(500, 20_000_000, 1_000, 10_000, 2, 10)));
-        Throwable broken = catchThrowable(() -> analyzer.analyze("{\"a\":1,\"b\":2,\"c\":3}".getBytes(), false));
+        Throwable broken = catchThrowable(() -> analyzer.analyze(
+                new ByteArrayInputStream("{\"a\":1,\"b\":2,\"c\":3}".getBytes(StandardCharsets.UTF_8)), false));
 
         assertPermanent(broken, "LimitExceeded");
         assertThat(FailureClassifier.classify(broken).describe())

@@ -111,6 +111,25 @@ class FileProcessingIT {
     }
 
     @Test
+    void aRepeatedKeyStoresItsLastValue() {
+        // Each record's first "a" is a string, which the bigint column cannot hold: kept, it would be in _extra.
+        UUID file = gateway.submit(
+                "repeated.json",
+                "application/json",
+                "repeated",
+                utf8("[{\"a\":\"one\",\"x\":1,\"a\":1},{\"a\":\"two\",\"x\":2,\"a\":2},"
+                        + "{\"a\":\"three\",\"x\":3,\"a\":3}]"));
+
+        assertThat(awaitEnded(file)).containsEntry("status", "DONE").containsEntry("storage", "SQL");
+        assertThat(sql.sql("select a, _extra -> 'a' as first, _absent from " + services.datasetsSchema
+                                + ".repeated where _file_id = ? order by _row")
+                        .param(file)
+                        .query((rs, n) -> rs.getLong("a") + "," + rs.getString("first") + "," + rs.getArray("_absent"))
+                        .list())
+                .containsExactly("1,null,null", "2,null,null", "3,null,null");
+    }
+
+    @Test
     void aRedeliveredFileIsStoredOnce() {
         byte[] lines = "{\"id\":1}\n{\"id\":2}\n{\"id\":3}\n".getBytes(StandardCharsets.UTF_8);
         UUID job = UUID.randomUUID();
@@ -456,7 +475,6 @@ class FileProcessingIT {
         }
     }
 
-    /** A job whose first file made the dataset's table (stored, DONE); returns the job for more files. */
     /** {@code count} files of {@code job} into {@code dataset}, each {@code json} formatted with its number. */
     private List<UUID> smallFiles(UUID job, String dataset, int count, String json) {
         List<UUID> files = new ArrayList<>();

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-/** The environment variables the README documents bind to the settings, and the defaults are DESIGN.md's. */
+/** The documented environment variables bind to the settings, and the defaults are the documented ones. */
 class WorkerSettingsTest {
 
     @Test
@@ -49,7 +49,7 @@ class WorkerSettingsTest {
     }
 
     @Test
-    void defaultsAreTheDesignContract() {
+    void defaultsAreTheDocumentedOnes() {
         Binder binder = binder(Map.of());
         WorkerSettings worker = binder.bindOrCreate("stowage.worker", WorkerSettings.class);
         assertThat(worker.concurrency()).isEqualTo(4);

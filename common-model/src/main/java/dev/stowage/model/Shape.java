@@ -1,4 +1,4 @@
-package dev.stowage.worker.analysis;
+package dev.stowage.model;
 
 /** How the file's top level is laid out. */
 public enum Shape {
