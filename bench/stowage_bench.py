@@ -4,7 +4,7 @@ the same run on the same services, so that every verdict is a ratio between figu
 
     bench/run.sh [--quick] [--only SCENARIO,...] [--no-start] [--no-build] [--passes N] [--url http://127.0.0.1:8080]
 
-Scenarios, in the order they run (see bench/README.md for what each does):
+Scenarios, in the order they run (docs/performance.md says what each does):
     peer      the Celery peer (bench/peers/celery): the small, narrow and wide files -> files/s, rows/s
     cold      the first 2,000 small files after the stack started (no warm-up) -> files/s, the JIT's share
     warm      2,000 small files (~1.5 KB, 10 flat records) after 20,000 since the start -> files/s, JIT's share
@@ -504,7 +504,7 @@ def psql(*commands, capture=True):
 
 
 class AnalyzeStandIn:
-    """Stands in for autovacuum's ANALYZE when the server runs with autovacuum off (as this machine kind's
+    """Stands in for autovacuum's ANALYZE when the server runs with autovacuum off (as some test machines'
     PostgreSQL does: /etc/postgresql/15/main/conf.d/90-ci.conf). Without it nothing refreshes the planner's
     statistics, Stowage's queries stay planned for the nearly empty tables of the start, and the gateway's
     job-completion query (JobCompletions) becomes a nested loop over files x pending jobs that runs without pause.
@@ -972,7 +972,7 @@ def tabular(args, sizes, shape):
     table = f"bench_{shape.name}"
     with RssSampler() as rss:
         # One file per request as a plain JSON body, as a client sending large files one by one would: multipart
-        # parsing of 4 MB parts costs the gateway about as much again (bench/README.md).
+        # parsing of 4 MB parts costs the gateway about as much again.
         result = measured(args, files, requests, table, 1200, shape.name, json_body=True)
     result["rss"] = rss.report()
     rows = int(psql(f'select count(*) from "{DATASETS_SCHEMA}".{table}'))

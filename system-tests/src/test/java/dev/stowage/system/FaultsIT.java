@@ -110,6 +110,8 @@ class FaultsIT {
             services.place.stopDatabase();
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> api.get("/actuator/health").status() == 503);
+            // not ready either: a load balancer sends no uploads to a gateway that cannot store them
+            assertThat(api.get("/actuator/health/readiness").status()).isEqualTo(503);
             services.place.startDatabase();
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> api.get("/actuator/health").status() == 200);
