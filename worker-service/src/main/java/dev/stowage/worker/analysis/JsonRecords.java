@@ -75,7 +75,7 @@ public final class JsonRecords {
 
     /** The same, handing each record's tokens to {@code records} instead of a tree. */
     public static Shape readTokens(InputStream json, boolean jsonLines, RecordReader records) {
-        return STORING.stream(MAPPER.createParser(json), jsonLines, records);
+        return STORING.tokens(json, jsonLines, records);
     }
 
     /** The whole file as one tree, for documents stored whole (after analysis read it within the limits). */
@@ -102,12 +102,17 @@ public final class JsonRecords {
 
     /** Reads every record within the limits and hands it to {@code records}, one record in memory at a time. */
     Shape stream(InputStream json, boolean jsonLines, Consumer<JsonNode> records) {
-        return stream(mapper.createParser(json), jsonLines, trees(records));
+        return tokens(json, jsonLines, trees(records));
     }
 
     /** Reads every record within the limits and hands its tokens to {@code records}. */
     Shape tokens(InputStream json, boolean jsonLines, RecordReader records) {
-        return stream(mapper.createParser(json), jsonLines, records);
+        RecentBytes recent = new RecentBytes(json);
+        try {
+            return stream(mapper.createParser(recent), jsonLines, records);
+        } catch (InvalidJsonException e) {
+            throw notUtf8(recent, e);
+        }
     }
 
     private RecordReader trees(Consumer<JsonNode> records) {
@@ -185,18 +190,36 @@ public final class JsonRecords {
         }
     }
 
+    /**
+     * A file that is not UTF-8 where the parser stopped is invalid for that reason, whatever the parser made of the
+     * bytes that followed (a file it decoded as UTF-16 or UTF-32 has no byte offsets, and is not checked).
+     */
+    private static InvalidJsonException notUtf8(RecentBytes recent, InvalidJsonException e) {
+        if (e.byteOffset() < 0 || e.getMessage().contains("not UTF-8")) {
+            return e; // decoded as UTF-16 or UTF-32, or the parser itself found the byte and said where
+        }
+        RecentBytes.NotUtf8 bad = recent.firstNotUtf8();
+        if (bad == null || bad.offset() > e.byteOffset()) {
+            return e;
+        }
+        return new InvalidJsonException(
+                "Invalid JSON at byte %d: the file is not UTF-8: byte 0x%02X there starts no UTF-8 character. Save the file as UTF-8."
+                        .formatted(bad.offset(), bad.value()),
+                e);
+    }
+
     private static InvalidJsonException invalid(JacksonException e) {
         TokenStreamLocation where = e.getLocation();
-        String what = e.getOriginalMessage();
+        String what = JsonErrors.describe(e.getOriginalMessage());
         return where == null ? new InvalidJsonException("Invalid JSON: " + what, e) : invalidAt(where, what, e);
     }
 
     private static InvalidJsonException invalidAt(TokenStreamLocation where, String what) {
-        return new InvalidJsonException(position(where) + ": " + what);
+        return invalidAt(where, what, null);
     }
 
     private static InvalidJsonException invalidAt(TokenStreamLocation where, String what, Throwable cause) {
-        return new InvalidJsonException(position(where) + ": " + what, cause);
+        return new InvalidJsonException(position(where) + ": " + what, where.getByteOffset(), cause);
     }
 
     private static String position(TokenStreamLocation where) {

@@ -43,17 +43,20 @@ class InputPolicyTest {
                         () -> analyzer.analyze(Corpora.open("jsontestsuite/n_structure_UTF8_BOM_no_data.json"), false))
                 .as("a byte order mark and nothing else")
                 .isInstanceOf(InvalidJsonException.class)
-                .hasMessage("Invalid JSON at line 1, column 3 (byte 2): Invalid UTF-8 start byte 0xbb");
+                .hasMessage(
+                        "Invalid JSON at line 1, column 3 (byte 2): the file is not UTF-8 (Invalid UTF-8 start byte 0xbb). Save the file as UTF-8.");
     }
 
     @Test
     void invalidUtf8FailsWithItsPosition() {
         assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/i_string_invalid_utf-8.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
-                .hasMessage("Invalid JSON at line 1, column 4 (byte 3): Invalid UTF-8 start byte 0xff");
+                .hasMessage(
+                        "Invalid JSON at line 1, column 4 (byte 3): the file is not UTF-8 (Invalid UTF-8 start byte 0xff). Save the file as UTF-8.");
         assertThatThrownBy(() -> analyzer.analyze(Corpora.open("jsontestsuite/i_string_iso_latin_1.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
-                .hasMessage("Invalid JSON at line 1, column 5 (byte 4): Invalid UTF-8 middle byte 0x22");
+                .hasMessage(
+                        "Invalid JSON at line 1, column 5 (byte 4): the file is not UTF-8 (Invalid UTF-8 middle byte 0x22). Save the file as UTF-8.");
         assertThatThrownBy(() ->
                         analyzer.analyze(Corpora.open("jsontestsuite/i_string_UTF8_surrogate_U+D800.json"), false))
                 .isInstanceOf(InvalidJsonException.class)
