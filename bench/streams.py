@@ -140,10 +140,11 @@ def await_end(url, job_id, timeout):
 class Streams:
     """`count` progress streams of one job, read on one selector thread until each has had its final event."""
 
-    def __init__(self, url, job_id, count):
+    def __init__(self, url, job_id, count, with_files):
         parsed = urllib.parse.urlparse(url)
         self.address = (parsed.hostname, parsed.port or 80)
-        self.request = (f"GET /api/v1/jobs/{job_id}/events HTTP/1.1\r\nHost: {parsed.netloc}\r\n"
+        query = "?files=true" if with_files else ""
+        self.request = (f"GET /api/v1/jobs/{job_id}/events{query} HTTP/1.1\r\nHost: {parsed.netloc}\r\n"
                         f"Authorization: Bearer {api_key()}\r\nAccept: text/event-stream\r\n"
                         f"Connection: close\r\n\r\n").encode()
         self.count = count
@@ -221,7 +222,7 @@ class Streams:
 def one_pass(args, files, streams, gateway, workers):
     before = snapshot(gateway, workers)
     job_id = upload(args.url, files, args.dataset)
-    clients = Streams(args.url, job_id, streams).start() if streams else None
+    clients = Streams(args.url, job_id, streams, args.with_files).start() if streams else None
     job = await_end(args.url, job_id, args.timeout)
     if clients:
         clients.join(args.timeout)
@@ -241,6 +242,8 @@ def main():
     parser.add_argument("--streams", type=int, default=500)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--passes", type=int, default=2, help="pairs of passes: without streams, then with")
+    parser.add_argument("--with-files", action="store_true",
+                        help="streams ask for the files that changed too (?files=true), as the console's job page does")
     parser.add_argument("--dataset", default="bench_streams")
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--gateway-pid", type=int)

@@ -25,7 +25,7 @@ export function watchJob(jobId, {onEvent, onState}) {
       try {
         const headers = {...authorization(), Accept: 'text/event-stream'};
         if (lastEventId) headers['Last-Event-ID'] = lastEventId;
-        const response = await fetch(`/api/v1/jobs/${encodeURIComponent(jobId)}/events`,
+        const response = await fetch(`/api/v1/jobs/${encodeURIComponent(jobId)}/events?files=true`,
           {headers, signal: controller.signal, cache: 'no-store'});
         if (response.status === 204) { // ended, and we have its final state
           onState('ended');

@@ -131,6 +131,7 @@ class RoundTripIT {
             assertThat(file.get("error").asString())
                     .as(path)
                     .matches("(?s)(InvalidJson: Invalid JSON|LimitExceeded: Limit exceeded) at line \\d+, column \\d+.*"
+                            + "|InvalidJson: Invalid JSON at byte \\d+: the file is not UTF-8.*"
                             + "|InvalidJson: The file holds no JSON value.*");
         }
 

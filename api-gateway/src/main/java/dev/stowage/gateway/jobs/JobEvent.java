@@ -14,10 +14,10 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One Server-Sent Event of a job's progress stream: the job's status and counts, and its files that changed since
- * the event before (all of them in a stream's first event). Its id is the view's entity tag without the quotes, so
- * a client that resumes with the current id has missed nothing. The frame is written once and the same bytes go to
- * every stream of the job.
+ * One Server-Sent Event of a job's progress stream: the job's status and counts, and, for streams that ask for
+ * them, its files that changed since the event before (all of them in a stream's first event). Its id is the view's entity tag without the quotes, so
+ * a client that resumes with the current id has missed nothing. Each of its two frames is written once and the same bytes
+ * go to every stream of the job that takes it.
  */
 final class JobEvent {
 
@@ -54,7 +54,8 @@ final class JobEvent {
     /** The indexes of the files that changed; null for all of them (a full event). */
     private final @Nullable BitSet files;
 
-    private byte @Nullable [] frame;
+    private byte @Nullable [] frameWithFiles;
+    private byte @Nullable [] frameWithoutFiles;
 
     private JobEvent(JsonMapper json, JobViews.Fresh state, @Nullable BitSet files) {
         this.json = json;
@@ -102,37 +103,51 @@ final class JobEvent {
         return state.job().progress().ended();
     }
 
-    /** The SSE frame: id, event name ({@code progress} or, the last, {@code end}), data on one line. */
-    synchronized byte[] frame() {
-        if (frame == null) {
-            JobView job = state.job();
-            List<FileChange> changed = new ArrayList<>();
-            for (int i = 0; i < job.files().size(); i++) {
-                if (files == null || files.get(i)) {
-                    JobView.FileSummary file = job.files().get(i);
-                    changed.add(new FileChange(
-                            file.fileId(),
-                            file.name(),
-                            file.status(),
-                            file.attempts(),
-                            file.storage(),
-                            file.table(),
-                            file.records(),
-                            file.error()));
-                }
-            }
-            Payload payload = new Payload(
-                    job.jobId(), job.status(), job.dataset(), job.progress(), job.finishedAt(), files == null, changed);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            String head = (files == null ? "retry: " + RECONNECT_MILLIS + "\n" : "") + "id: " + id() + "\nevent: "
-                    + (last() ? "end" : "progress") + "\ndata: ";
-            out.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
-            // Compact JSON has no line breaks (those inside strings are escaped): the data is one line.
-            out.writeBytes(json.writeValueAsBytes(payload));
-            out.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
-            frame = out.toByteArray();
+    /**
+     * The SSE frame: id, event name ({@code progress} or, the last, {@code end}), data on one line; with the files
+     * that changed, or only the job's status and counts (a few hundred bytes, whatever the job's size).
+     */
+    synchronized byte[] frame(boolean withFiles) {
+        if (withFiles && frameWithFiles == null) {
+            frameWithFiles = write(changedFiles());
+        } else if (!withFiles && frameWithoutFiles == null) {
+            frameWithoutFiles = write(List.of());
         }
-        return frame;
+        return withFiles ? frameWithFiles : frameWithoutFiles;
+    }
+
+    private List<FileChange> changedFiles() {
+        JobView job = state.job();
+        List<FileChange> changed = new ArrayList<>();
+        for (int i = 0; i < job.files().size(); i++) {
+            if (files == null || files.get(i)) {
+                JobView.FileSummary file = job.files().get(i);
+                changed.add(new FileChange(
+                        file.fileId(),
+                        file.name(),
+                        file.status(),
+                        file.attempts(),
+                        file.storage(),
+                        file.table(),
+                        file.records(),
+                        file.error()));
+            }
+        }
+        return changed;
+    }
+
+    private byte[] write(List<FileChange> changed) {
+        JobView job = state.job();
+        Payload payload = new Payload(
+                job.jobId(), job.status(), job.dataset(), job.progress(), job.finishedAt(), files == null, changed);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String head = (files == null ? "retry: " + RECONNECT_MILLIS + "\n" : "") + "id: " + id() + "\nevent: "
+                + (last() ? "end" : "progress") + "\ndata: ";
+        out.writeBytes(head.getBytes(StandardCharsets.US_ASCII));
+        // Compact JSON has no line breaks (those inside strings are escaped): the data is one line.
+        out.writeBytes(json.writeValueAsBytes(payload));
+        out.writeBytes("\n\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
     /** An entity tag as an event id: without its quotes, which a client would otherwise have to keep exactly. */

@@ -18,6 +18,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
@@ -43,8 +44,8 @@ class JobEventsController {
     @Operation(
             operationId = "jobEvents",
             summary = "A job's progress pushed as Server-Sent Events until it ends",
-            description = "The first event is the whole state, each later one the counts and the files that changed,"
-                    + " the last one (event: end) the final state; then the stream closes. Event ids are the job"
+            description = "The first event is the whole state, each later one what changed (with files=true, the"
+                    + " files that changed too), the last one (event: end) the final state; then the stream closes. Event ids are the job"
                     + " view's entity tag: reconnect with Last-Event-ID to resume. A comment every 15 s keeps"
                     + " proxies from closing an idle stream.")
     @ApiResponse(
@@ -62,8 +63,14 @@ class JobEventsController {
             @RequestHeader(name = "Last-Event-ID", required = false)
                     @Parameter(description = "The id of the last event received, to resume after it")
                     @Nullable
-                    String lastEventId) {
-        ResponseBodyEmitter stream = watcher.open(caller.tenant(), jobId, lastEventId);
+                    String lastEventId,
+            @RequestParam(defaultValue = "false")
+                    @Parameter(
+                            description = "true: each event also lists the files that changed since the one before"
+                                    + " (the first event: all of them). Without it an event is the job's status and"
+                                    + " counts, a few hundred bytes whatever the job's size.")
+                    boolean files) {
+        ResponseBodyEmitter stream = watcher.open(caller.tenant(), jobId, lastEventId, files);
         if (stream == null) {
             return ResponseEntity.noContent().build();
         }

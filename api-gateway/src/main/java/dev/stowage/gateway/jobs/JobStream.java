@@ -28,13 +28,16 @@ final class JobStream {
     private boolean heartbeat;
     private boolean busy;
     private boolean closed;
+    private final boolean withFiles;
 
     /**
      * @param lifetime after this the stream ends and the client reconnects with its last event id, so that no
      *     connection (and no proxy's) lives for ever
      * @param resumedFrom the client's {@code Last-Event-ID}
+     * @param withFiles whether its events carry the files that changed, or only the job's status and counts
      */
-    JobStream(Duration lifetime, Executor sender, @Nullable String resumedFrom) {
+    JobStream(Duration lifetime, Executor sender, @Nullable String resumedFrom, boolean withFiles) {
+        this.withFiles = withFiles;
         this.emitter = new ResponseBodyEmitter(lifetime.toMillis());
         this.sender = sender;
         this.lastId = resumedFrom;
@@ -103,7 +106,7 @@ final class JobStream {
                 }
             }
             try {
-                emitter.send(event == null ? JobEvent.HEARTBEAT : event.frame(), MediaType.TEXT_EVENT_STREAM);
+                emitter.send(event == null ? JobEvent.HEARTBEAT : event.frame(withFiles), MediaType.TEXT_EVENT_STREAM);
             } catch (Exception e) { // the client went away (IOException), or the emitter completed meanwhile
                 finish();
                 return;

@@ -94,11 +94,12 @@ class JobWatcher implements JobChanges.Listener {
      * Opens a stream of the job for the caller's tenant.
      *
      * @param lastEventId the client's {@code Last-Event-ID}, if it resumes
+     * @param withFiles whether the stream's events carry the files that changed
      * @return the stream; null if the job has ended and the client already has its final state
      * @throws ApiProblem 404 if the tenant has no such job
      */
     @Nullable
-    ResponseBodyEmitter open(String tenant, UUID jobId, @Nullable String lastEventId) {
+    ResponseBodyEmitter open(String tenant, UUID jobId, @Nullable String lastEventId, boolean withFiles) {
         String resumed = lastEventId == null ? null : JobEvent.unquoted(lastEventId.strip());
         while (true) {
             Watch watch = watches.computeIfAbsent(jobId, Watch::new);
@@ -130,7 +131,7 @@ class JobWatcher implements JobChanges.Listener {
                     removeIfIdle(watch);
                     return null;
                 }
-                JobStream stream = new JobStream(LIFETIME, senders, resumed);
+                JobStream stream = new JobStream(LIFETIME, senders, resumed, withFiles);
                 if (read || fresh) {
                     stream.offer(full(watch)); // the final event too when the job has ended: then it closes
                 } else {

@@ -249,6 +249,25 @@ class JobEventsIT {
     }
 
     @Test
+    void withoutFilesAnEventIsTheJobsStatusAndCountsAlone() {
+        String jobId = upload(2);
+        try (EventStream counts =
+                        EventStream.open(base.resolve("/api/v1/jobs/" + jobId + "/events"), services.userKey, null);
+                EventStream detailed = open(jobId, services.userKey, null)) {
+            Event first = counts.next(SOON);
+            assertThat(first.json().get("files")).isEmpty();
+            assertThat(first.json().get("progress").get("queued").asInt()).isEqualTo(2);
+            assertThat(detailed.next(SOON).json().get("files")).hasSize(2);
+
+            update(jobId, DONE, "ordinal = 0");
+            Event next = counts.next(SOON);
+            assertThat(next.json().get("files")).isEmpty();
+            assertThat(next.json().get("progress").get("done").asInt()).isEqualTo(1);
+            assertThat(names(detailed.next(SOON))).containsExactly("f0.json");
+        }
+    }
+
+    @Test
     void aClientThatGoesAwayIsForgotten() {
         String jobId = upload(1);
         EventStream stream = open(jobId, services.userKey, null);
@@ -274,7 +293,7 @@ class JobEventsIT {
     }
 
     private EventStream open(String jobId, String key, String lastEventId) {
-        return EventStream.open(base.resolve("/api/v1/jobs/" + jobId + "/events"), key, lastEventId);
+        return EventStream.open(base.resolve("/api/v1/jobs/" + jobId + "/events?files=true"), key, lastEventId);
     }
 
     private String upload(int files) {
