@@ -1,16 +1,16 @@
 // One job, live: the progress bar, the counts and the files' table follow the job's event stream (events.js);
 // each event carries the counts and only the files that changed, which are updated in place.
 
-import {session} from '../api.js';
+import {api, session} from '../api.js';
 import {badge, fill, h, label, notice} from '../dom.js';
 
 const COLUMNS = ['Name', 'Status', 'Attempts', 'Storage', 'Table', 'Records', 'Error'];
 import {watchJob} from '../events.js';
 
-/** "23/100 done, 2 processing, 75 queued" (with retrying and failed when there are any). */
+/** "23/100 done, 2 processing, 75 queued" (with retrying, failed and cancelled when there are any). */
 export function summary(progress) {
   const parts = [`${progress.done}/${progress.total} done`];
-  for (const name of ['processing', 'queued', 'retrying', 'failed']) {
+  for (const name of ['processing', 'queued', 'retrying', 'failed', 'cancelled']) {
     if (progress[name]) parts.push(`${progress[name]} ${name}`);
   }
   return parts.join(', ');
@@ -25,6 +25,21 @@ export function render(main, {params}) {
   const bar = h('progress', {id: 'job-progress', max: 1, value: 0, 'aria-labelledby': 'job-summary'});
   const text = h('p', {id: 'job-summary', class: 'summary', 'aria-live': 'polite'}, '');
   const details = h('div', {id: 'job-details'});
+  const cancelButton = h('button', {id: 'job-cancel', type: 'button', hidden: true}, 'Cancel job');
+  const cancelNotice = h('div', {id: 'job-cancel-notice'});
+  cancelButton.addEventListener('click', async () => {
+    if (!confirm('Cancel this job? Files not started yet will not be processed; files being processed finish.')) {
+      return;
+    }
+    cancelButton.disabled = true;
+    try {
+      update(await api(`/api/v1/jobs/${encodeURIComponent(jobId)}/cancel`, {method: 'POST'}));
+      fill(cancelNotice);
+    } catch (error) {
+      fill(cancelNotice, notice(`The job was not cancelled: ${error.message}`, 'error'));
+      cancelButton.disabled = false;
+    }
+  });
   const rows = new Map(); // file id -> the row's cells
   const tbody = h('tbody', {});
   const files = h('section', {'aria-labelledby': 'files-heading'},
@@ -34,13 +49,16 @@ export function render(main, {params}) {
         h('caption', {}, 'Files in upload order; the table follows the job live'),
         h('thead', {}, h('tr', {}, COLUMNS.map((name) => h('th', {scope: 'col'}, name)))),
         tbody)));
-  main.append(heading, connection, h('div', {class: 'card'}, bar, text), details, files);
+  main.append(heading, connection, h('div', {class: 'card'}, bar, text, cancelButton, cancelNotice), details, files);
 
   function update(data) {
     fill(statusBadge, badge(data.status));
     bar.max = data.progress.total;
-    bar.value = data.progress.done + data.progress.failed;
+    bar.value = data.progress.done + data.progress.failed + (data.progress.cancelled ?? 0);
     text.textContent = summary(data.progress);
+    // Offered while something of the job may still be stopped; a cancelled job shows when its cancel took effect.
+    cancelButton.hidden = Boolean(data.cancelledAt) || ['DONE', 'PARTIALLY_FAILED', 'FAILED', 'CANCELLED']
+      .includes(data.status);
     fill(details, h('p', {},
       data.dataset ? ['Dataset ', h('a', {href: `#/datasets/${encodeURIComponent(data.dataset)}`}, data.dataset),
         '. '] : 'No dataset name: each file has its own table. ',

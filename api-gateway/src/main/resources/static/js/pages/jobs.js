@@ -3,7 +3,7 @@
 import {api} from '../api.js';
 import {badge, fill, h, notice, shortId, table, time} from '../dom.js';
 
-const STATUSES = ['QUEUED', 'PROCESSING', 'DONE', 'PARTIALLY_FAILED', 'FAILED'];
+const STATUSES = ['QUEUED', 'PROCESSING', 'DONE', 'PARTIALLY_FAILED', 'FAILED', 'CANCELLED'];
 const REFRESH_MS = 3000;
 const SIZE = 20;
 

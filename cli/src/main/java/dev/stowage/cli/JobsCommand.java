@@ -20,7 +20,7 @@ final class JobsCommand implements Callable<Integer> {
     @Option(
             names = "--status",
             paramLabel = "STATUS",
-            description = "Only jobs in this status: QUEUED, PROCESSING, DONE, PARTIALLY_FAILED, FAILED.")
+            description = "Only jobs in this status: QUEUED, PROCESSING, DONE, PARTIALLY_FAILED, FAILED, CANCELLED.")
     String status;
 
     @Option(names = "--page", defaultValue = "0", description = "Page, from 0; default ${DEFAULT-VALUE}.")

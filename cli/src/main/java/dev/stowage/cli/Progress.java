@@ -5,9 +5,9 @@ import java.time.Duration;
 import tools.jackson.databind.JsonNode;
 
 /** How far some files have come: the counts a job's {@code progress} holds, summed over jobs. */
-record Progress(long total, long queued, long processing, long retrying, long done, long failed) {
+record Progress(long total, long queued, long processing, long retrying, long done, long failed, long cancelled) {
 
-    static final Progress NONE = new Progress(0, 0, 0, 0, 0, 0);
+    static final Progress NONE = new Progress(0, 0, 0, 0, 0, 0, 0);
 
     static Progress of(JsonNode progress) {
         return new Progress(
@@ -16,7 +16,8 @@ record Progress(long total, long queued, long processing, long retrying, long do
                 progress.get("processing").asLong(),
                 progress.get("retrying").asLong(),
                 progress.get("done").asLong(),
-                progress.get("failed").asLong());
+                progress.get("failed").asLong(),
+                progress.path("cancelled").asLong());
     }
 
     Progress plus(Progress other) {
@@ -26,17 +27,19 @@ record Progress(long total, long queued, long processing, long retrying, long do
                 processing + other.processing,
                 retrying + other.retrying,
                 done + other.done,
-                failed + other.failed);
+                failed + other.failed,
+                cancelled + other.cancelled);
     }
 
     boolean ended() {
-        return done + failed == total;
+        return done + failed + cancelled == total;
     }
 
-    /** "23/100 done, 2 processing, 75 queued, 0 retrying, 0 failed" */
+    /** "23/100 done, 2 processing, 75 queued, 0 retrying, 0 failed" (and ", 5 cancelled" when some are). */
     String counts() {
         return "%,d/%,d done, %,d processing, %,d queued, %,d retrying, %,d failed"
-                .formatted(done, total, processing, queued, retrying, failed);
+                        .formatted(done, total, processing, queued, retrying, failed)
+                + (cancelled > 0 ? ", %,d cancelled".formatted(cancelled) : "");
     }
 
     /** Shows progress as it changes: a bar redrawn in place on a terminal, plain lines anywhere else. */
@@ -73,7 +76,7 @@ record Progress(long total, long queued, long processing, long retrying, long do
         }
 
         static String line(Progress progress) {
-            long ended = progress.done() + progress.failed();
+            long ended = progress.done() + progress.failed() + progress.cancelled();
             int filled = progress.total() == 0 ? WIDTH : (int) (WIDTH * ended / progress.total());
             int percent = progress.total() == 0 ? 100 : (int) (100 * ended / progress.total());
             return "[" + "#".repeat(filled) + "-".repeat(WIDTH - filled) + "] " + "%3d%%  ".formatted(percent)

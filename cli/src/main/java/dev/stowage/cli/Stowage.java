@@ -11,7 +11,13 @@ import picocli.CommandLine.Option;
         name = "stowage",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        subcommands = {UploadCommand.class, StatusCommand.class, JobsCommand.class, DeadLettersCommand.class},
+        subcommands = {
+            UploadCommand.class,
+            StatusCommand.class,
+            JobsCommand.class,
+            CancelCommand.class,
+            DeadLettersCommand.class
+        },
         description = "Upload JSON files to Stowage and watch them become PostgreSQL tables and documents.",
         footerHeading = "%nEnvironment:%n",
         footer = {

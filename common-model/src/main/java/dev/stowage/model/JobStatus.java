@@ -10,5 +10,7 @@ public enum JobStatus {
     /** All files ended, some FAILED. */
     PARTIALLY_FAILED,
     /** All files ended, none DONE. */
-    FAILED;
+    FAILED,
+    /** Cancelled, and nothing of it runs any more: the files not started then ended CANCELLED. */
+    CANCELLED;
 }

@@ -85,6 +85,9 @@ class CliIT {
         Run jobs = stowage(services.userKey, "jobs", "--status", "partially_failed");
         assertThat(jobs.exitCode()).isZero();
         assertThat(jobs.out()).contains(job);
+        Run cancel = stowage(services.userKey, "cancel", job);
+        assertThat(cancel.exitCode()).isEqualTo(2);
+        assertThat(cancel.err()).contains("409").contains("has ended: there is nothing left to cancel");
 
         Run forbidden = stowage(services.userKey, "dead-letters", "--job", job);
         assertThat(forbidden.exitCode()).isEqualTo(2);

@@ -141,6 +141,7 @@ class DocumentedExamplesIT {
                         .GET());
         answers.put("not-modified", http(unchanged));
         answers.put("jobs", Real.of(api.get("/api/v1/jobs?status=DONE&size=1").json()));
+        answers.put("job-ended", Real.of(post("/api/v1/jobs/" + job + "/cancel")));
 
         ObjectNode file = (ObjectNode) api.get("/api/v1/files/" + cars).json();
         ObjectNode report = (ObjectNode) file.get("report");

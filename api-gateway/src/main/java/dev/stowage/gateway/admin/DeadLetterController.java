@@ -2,6 +2,7 @@ package dev.stowage.gateway.admin;
 
 import static dev.stowage.gateway.system.ProblemType.BROKER_UNAVAILABLE;
 import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
+import static dev.stowage.gateway.system.ProblemType.JOB_CANCELLED;
 import static dev.stowage.gateway.system.ProblemType.NOT_DEAD_LETTERED;
 import static dev.stowage.gateway.system.ProblemType.NOT_FOUND;
 import static dev.stowage.gateway.system.ProblemType.REPEATED_PARAMETER;
@@ -63,7 +64,7 @@ class DeadLetterController {
             summary = "Replay one failed file with a fresh retry budget",
             description = "The file is QUEUED again and its message leaves the dead-letter queue.")
     @ApiResponse(responseCode = "200", description = "How many files were replayed (1)")
-    @Problems({INVALID_PARAMETER, NOT_FOUND, NOT_DEAD_LETTERED, BROKER_UNAVAILABLE})
+    @Problems({INVALID_PARAMETER, NOT_FOUND, NOT_DEAD_LETTERED, JOB_CANCELLED, BROKER_UNAVAILABLE})
     DeadLetters.Replay replayOne(
             Caller caller, @PathVariable @Parameter(description = "The failed file's id") UUID fileId) {
         return deadLetters.replayOne(caller.tenant(), fileId);

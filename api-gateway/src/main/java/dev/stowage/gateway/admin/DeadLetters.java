@@ -2,6 +2,7 @@ package dev.stowage.gateway.admin;
 
 import com.rabbitmq.client.GetResponse;
 import dev.stowage.gateway.system.ApiProblem;
+import dev.stowage.gateway.system.ProblemType;
 import dev.stowage.gateway.upload.WorkOutbox;
 import dev.stowage.model.FileMessage;
 import dev.stowage.model.Topology;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,7 +39,7 @@ class DeadLetters {
                set status = 'QUEUED', budget_start = f.attempts, error = null, error_class = null, finished_at = null,
                    next_attempt_at = null, updated_at = now()
               from jobs j
-             where j.id = f.job_id and j.tenant = :tenant and f.status = 'FAILED'
+             where j.id = f.job_id and j.tenant = :tenant and f.status = 'FAILED' and j.cancelled_at is null
                and (cast(:file as uuid) is null or f.id = :file)
                and (cast(:job as uuid) is null or f.job_id = :job)
                and (cast(:errorClass as text) is null or f.error_class = :errorClass)
@@ -48,8 +48,8 @@ class DeadLetters {
     /** The replayed files need messages again: until the broker confirms them, their jobs are the outbox's. */
     private static final String UNPUBLISH = "update jobs set published_at = null where id = any(?)";
 
-    private static final String STATUS = "select f.status from files f join jobs j on j.id = f.job_id"
-            + " where f.id = :file and j.tenant = :tenant";
+    private static final String STATUS = "select f.status, f.job_id, j.cancelled_at is not null as cancelled"
+            + " from files f join jobs j on j.id = f.job_id where f.id = :file and j.tenant = :tenant";
 
     private final JdbcClient sql;
     private final TransactionTemplate transaction;
@@ -106,19 +106,27 @@ class DeadLetters {
     Replay replayOne(String tenant, UUID fileId) {
         Replay replay = replay(tenant, fileId, null, null);
         if (replay.replayed() == 0) {
-            String status = sql.sql(STATUS)
+            FileOfJob file = sql.sql(STATUS)
                     .param("file", fileId)
                     .param("tenant", tenant)
-                    .query(String.class)
+                    .query((rs, n) -> new FileOfJob(
+                            rs.getString("status"), rs.getObject("job_id", UUID.class), rs.getBoolean("cancelled")))
                     .optional()
                     .orElseThrow(() -> ApiProblem.notFound("file", fileId));
+            if (file.jobCancelled()) {
+                throw new ApiProblem(
+                        ProblemType.JOB_CANCELLED,
+                        "File " + fileId + " belongs to job " + file.jobId() + ", which was cancelled: its files"
+                                + " are not replayed. Upload the file again as a new job.");
+            }
             throw new ApiProblem(
-                    HttpStatus.CONFLICT,
-                    "not-dead-lettered",
-                    "File " + fileId + " is " + status + ", not FAILED: only failed files can be replayed.");
+                    ProblemType.NOT_DEAD_LETTERED,
+                    "File " + fileId + " is " + file.status() + ", not FAILED: only failed files can be replayed.");
         }
         return replay;
     }
+
+    private record FileOfJob(String status, UUID jobId, boolean jobCancelled) {}
 
     Replay replay(String tenant, @Nullable UUID file, @Nullable UUID job, @Nullable String errorClass) {
         List<FileMessage> reset = transaction.execute(status -> {

@@ -2,6 +2,7 @@ package dev.stowage.gateway.jobs;
 
 import static dev.stowage.gateway.system.ProblemType.INVALID_DATASET;
 import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
+import static dev.stowage.gateway.system.ProblemType.JOB_ENDED;
 import static dev.stowage.gateway.system.ProblemType.NOT_FOUND;
 import static dev.stowage.gateway.system.ProblemType.REPEATED_PARAMETER;
 
@@ -28,14 +29,15 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code GET /api/v1/jobs/{id}} and the paged list of jobs, newest first. A job's view carries an {@code ETag}:
- * with {@code If-None-Match} a client that polls learns "unchanged" (304) without a body.
+ * {@code GET /api/v1/jobs/{id}} and the paged list of jobs, newest first, and cancelling a job. A job's view carries
+ * an {@code ETag}: with {@code If-None-Match} a client that polls learns "unchanged" (304) without a body.
  */
 @RestController
 @RequestMapping("/api/v1/jobs")
@@ -44,10 +46,12 @@ class JobController {
 
     private final JobQueries jobs;
     private final JobViews views;
+    private final JobCancellation cancellation;
 
-    JobController(JobQueries jobs, JobViews views) {
+    JobController(JobQueries jobs, JobViews views, JobCancellation cancellation) {
         this.jobs = jobs;
         this.views = views;
+        this.cancellation = cancellation;
     }
 
     @GetMapping("/{jobId}")
@@ -88,6 +92,28 @@ class JobController {
                 .eTag(view.etag())
                 .cacheControl(CacheControl.noCache())
                 .body(view.json());
+    }
+
+    @PostMapping("/{jobId}/cancel")
+    @Operation(
+            operationId = "cancelJob",
+            summary = "Cancel a job: its files not yet started end CANCELLED, files being processed finish",
+            description = "Idempotent: cancelling a cancelled job answers its state again. The job's status is"
+                    + " CANCELLED once none of its files runs, PROCESSING until then; cancelledAt says when the"
+                    + " cancel took effect.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The job as the cancel left it",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON_VALUE,
+                            schema = @Schema(implementation = JobView.class)))
+    @Problems({INVALID_PARAMETER, NOT_FOUND, JOB_ENDED})
+    JobView cancel(
+            Caller caller,
+            @PathVariable @Parameter(description = "The job's id, as the upload answered it") UUID jobId) {
+        cancellation.cancel(caller.tenant(), jobId);
+        return jobs.find(caller.tenant(), jobId).orElseThrow(() -> ApiProblem.notFound("job", jobId));
     }
 
     /** A page of jobs without their per-file lists; follow a job's id for those. */

@@ -34,6 +34,7 @@ final class JobEvent {
             @Nullable String dataset,
             JobView.Progress progress,
             @Nullable OffsetDateTime finishedAt,
+            @Nullable OffsetDateTime cancelledAt,
             boolean full,
             List<FileChange> files) {}
 
@@ -139,7 +140,14 @@ final class JobEvent {
     private byte[] write(List<FileChange> changed) {
         JobView job = state.job();
         Payload payload = new Payload(
-                job.jobId(), job.status(), job.dataset(), job.progress(), job.finishedAt(), files == null, changed);
+                job.jobId(),
+                job.status(),
+                job.dataset(),
+                job.progress(),
+                job.finishedAt(),
+                job.cancelledAt(),
+                files == null,
+                changed);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String head = (files == null ? "retry: " + RECONNECT_MILLIS + "\n" : "") + "id: " + id() + "\nevent: "
                 + (last() ? "end" : "progress") + "\ndata: ";

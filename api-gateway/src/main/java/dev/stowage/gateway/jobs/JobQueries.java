@@ -23,21 +23,24 @@ class JobQueries {
     /** Per job: its row and its files counted by status. */
     private static final String JOBS_WITH_COUNTS = """
             with counted as (
-              select j.id, j.dataset, j.total, j.created_at,
+              select j.id, j.dataset, j.total, j.created_at, j.cancelled_at,
                      count(*) filter (where f.status = 'QUEUED') as queued,
                      count(*) filter (where f.status = 'PROCESSING') as processing,
                      count(*) filter (where f.status = 'RETRYING') as retrying,
                      count(*) filter (where f.status = 'DONE') as done,
                      count(*) filter (where f.status = 'FAILED') as failed,
+                     count(*) filter (where f.status = 'CANCELLED') as cancelled,
                      greatest(j.created_at, max(f.updated_at)) as updated_at,
                      max(f.finished_at) as last_finished_at
                 from jobs j join files f on f.job_id = j.id
                where j.tenant = :tenant %s
                group by j.id
             )
-            select *, case when done + failed = total then case when failed = 0 then 'DONE'
-                                                               when done = 0 then 'FAILED'
-                                                               else 'PARTIALLY_FAILED' end
+            select *, case when done + failed + cancelled = total then
+                                   case when cancelled_at is not null then 'CANCELLED'
+                                        when failed = 0 then 'DONE'
+                                        when done = 0 then 'FAILED'
+                                        else 'PARTIALLY_FAILED' end
                            when queued = total then 'QUEUED'
                            else 'PROCESSING' end as status
               from counted
@@ -45,7 +48,7 @@ class JobQueries {
 
     /** One job with its files, in one statement: the counts are the files' statuses counted here. */
     private static final String ONE_JOB = """
-            select j.dataset, j.total, j.created_at as job_created_at, f.id, f.name, f.size_bytes, f.status,
+            select j.dataset, j.total, j.created_at as job_created_at, j.cancelled_at, f.id, f.name, f.size_bytes, f.status,
                    f.attempts, f.storage, f.table_name, f.records, f.error, f.updated_at, f.finished_at
               from jobs j join files f on f.job_id = j.id
              where j.id = :id and j.tenant = :tenant
@@ -72,6 +75,7 @@ class JobQueries {
             String dataset = rs.getString("dataset");
             int total = rs.getInt("total");
             OffsetDateTime createdAt = rs.getObject("job_created_at", OffsetDateTime.class);
+            OffsetDateTime cancelledAt = rs.getObject("cancelled_at", OffsetDateTime.class);
             OffsetDateTime updatedAt = createdAt;
             OffsetDateTime lastFinished = null;
             int[] counts = new int[FileStatus.values().length];
@@ -98,15 +102,17 @@ class JobQueries {
                     counts[FileStatus.PROCESSING.ordinal()],
                     counts[FileStatus.RETRYING.ordinal()],
                     counts[FileStatus.DONE.ordinal()],
-                    counts[FileStatus.FAILED.ordinal()]);
+                    counts[FileStatus.FAILED.ordinal()],
+                    counts[FileStatus.CANCELLED.ordinal()]);
             return Optional.of(new JobView(
                     jobId,
-                    progress.status(),
+                    progress.status(cancelledAt != null),
                     dataset,
                     progress,
                     createdAt,
                     updatedAt,
                     progress.ended() ? lastFinished : null,
+                    cancelledAt,
                     files));
         });
     }
@@ -131,15 +137,23 @@ class JobQueries {
         int done = rs.getInt("done");
         int failed = rs.getInt("failed");
         JobView.Progress progress = JobView.Progress.of(
-                total, rs.getInt("queued"), rs.getInt("processing"), rs.getInt("retrying"), done, failed);
+                total,
+                rs.getInt("queued"),
+                rs.getInt("processing"),
+                rs.getInt("retrying"),
+                done,
+                failed,
+                rs.getInt("cancelled"));
+        OffsetDateTime cancelledAt = rs.getObject("cancelled_at", OffsetDateTime.class);
         return new JobView(
                 rs.getObject("id", UUID.class),
-                progress.status(),
+                progress.status(cancelledAt != null),
                 rs.getString("dataset"),
                 progress,
                 rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class),
                 progress.ended() ? rs.getObject("last_finished_at", OffsetDateTime.class) : null,
+                cancelledAt,
                 files);
     }
 }

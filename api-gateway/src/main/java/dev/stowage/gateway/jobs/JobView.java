@@ -16,24 +16,39 @@ public record JobView(
         OffsetDateTime createdAt,
         OffsetDateTime updatedAt,
         @Nullable OffsetDateTime finishedAt,
+        @Nullable OffsetDateTime cancelledAt,
         List<FileSummary> files) {
 
     /** Counts that always add up to {@code total}. */
-    public record Progress(int total, int queued, int processing, int retrying, int done, int failed, int percent) {
+    public record Progress(
+            int total, int queued, int processing, int retrying, int done, int failed, int cancelled, int percent) {
 
-        static Progress of(int total, int queued, int processing, int retrying, int done, int failed) {
+        static Progress of(int total, int queued, int processing, int retrying, int done, int failed, int cancelled) {
             // Percent of files that ended, rounded down so that 100 means truly finished.
-            return new Progress(total, queued, processing, retrying, done, failed, (done + failed) * 100 / total);
+            return new Progress(
+                    total,
+                    queued,
+                    processing,
+                    retrying,
+                    done,
+                    failed,
+                    cancelled,
+                    (done + failed + cancelled) * 100 / total);
         }
 
         boolean ended() {
-            return done + failed == total;
+            return done + failed + cancelled == total;
         }
 
-        /** The job's status, which follows from the counts (the jobs list filters by the same rule in SQL). */
-        JobStatus status() {
+        /**
+         * The job's status, which follows from the counts and whether the job was cancelled (the jobs list filters
+         * by the same rule in SQL): a cancelled job is PROCESSING until its running files have finished.
+         */
+        JobStatus status(boolean cancelRequested) {
             if (ended()) {
-                return failed == 0 ? JobStatus.DONE : done == 0 ? JobStatus.FAILED : JobStatus.PARTIALLY_FAILED;
+                return cancelRequested
+                        ? JobStatus.CANCELLED
+                        : failed == 0 ? JobStatus.DONE : done == 0 ? JobStatus.FAILED : JobStatus.PARTIALLY_FAILED;
             }
             return queued == total ? JobStatus.QUEUED : JobStatus.PROCESSING;
         }
@@ -58,7 +73,7 @@ public record JobView(
     /** The answer to an upload: everything queued, nothing read back. */
     public static JobView accepted(
             UUID jobId, @Nullable String dataset, OffsetDateTime createdAt, List<FileSummary> files) {
-        Progress progress = Progress.of(files.size(), files.size(), 0, 0, 0, 0);
-        return new JobView(jobId, JobStatus.QUEUED, dataset, progress, createdAt, createdAt, null, files);
+        Progress progress = Progress.of(files.size(), files.size(), 0, 0, 0, 0, 0);
+        return new JobView(jobId, JobStatus.QUEUED, dataset, progress, createdAt, createdAt, null, null, files);
     }
 }

@@ -32,17 +32,19 @@ class JobCompletions {
      */
     private static final String ENDED = """
             update jobs j set completion_recorded_at = now()
-              from (select p.id, ended.finished_at, ended.all_done, ended.any_done
-                      from (select id from jobs where completion_recorded_at is null
+              from (select p.id, ended.finished_at, ended.all_done, ended.any_done, p.cancelled
+                      from (select id, cancelled_at is not null as cancelled from jobs
+                             where completion_recorded_at is null
                                and created_at > now() - interval '1 day' order by created_at limit 500) p
                      cross join lateral (
                             select max(f.finished_at) as finished_at, bool_and(f.status = 'DONE') as all_done,
                                    bool_or(f.status = 'DONE') as any_done,
-                                   bool_and(f.status in ('DONE', 'FAILED')) as all_ended
+                                   bool_and(f.status in ('DONE', 'FAILED', 'CANCELLED')) as all_ended
                               from files f where f.job_id = p.id) ended
                      where ended.all_ended) ended
              where j.id = ended.id and j.completion_recorded_at is null
-            returning extract(epoch from ended.finished_at - j.created_at) as seconds, ended.all_done, ended.any_done
+            returning extract(epoch from ended.finished_at - j.created_at) as seconds, ended.all_done, ended.any_done,
+                      ended.cancelled
             """;
 
     private final JdbcClient sql;
@@ -55,7 +57,8 @@ class JobCompletions {
         this.transaction = transaction;
         this.scheduler = scheduler;
         this.meters = meters;
-        for (JobStatus outcome : List.of(JobStatus.DONE, JobStatus.PARTIALLY_FAILED, JobStatus.FAILED)) {
+        for (JobStatus outcome :
+                List.of(JobStatus.DONE, JobStatus.PARTIALLY_FAILED, JobStatus.FAILED, JobStatus.CANCELLED)) {
             timer(outcome); // present from the start, so rates and alerts have a series to work on
         }
     }
@@ -72,11 +75,7 @@ class JobCompletions {
             List<Ended> ended = transaction.execute(tx -> {
                 QueueMetrics.preferIndexes(sql);
                 return sql.sql(ENDED)
-                        .query((rs, n) -> new Ended(
-                                rs.getBoolean("all_done")
-                                        ? JobStatus.DONE
-                                        : rs.getBoolean("any_done") ? JobStatus.PARTIALLY_FAILED : JobStatus.FAILED,
-                                rs.getDouble("seconds")))
+                        .query((rs, n) -> new Ended(outcome(rs), rs.getDouble("seconds")))
                         .list();
             });
             // Recorded once the marks are committed, so that a failed pass counts nothing twice.
@@ -84,6 +83,15 @@ class JobCompletions {
         } catch (RuntimeException e) {
             log.debug("Job completions not readable: {}", e.toString());
         }
+    }
+
+    private static JobStatus outcome(java.sql.ResultSet rs) throws java.sql.SQLException {
+        if (rs.getBoolean("cancelled")) {
+            return JobStatus.CANCELLED;
+        }
+        return rs.getBoolean("all_done")
+                ? JobStatus.DONE
+                : rs.getBoolean("any_done") ? JobStatus.PARTIALLY_FAILED : JobStatus.FAILED;
     }
 
     private Timer timer(JobStatus outcome) {

@@ -94,6 +94,17 @@ public enum ProblemType {
             "not-stored",
             "File not stored yet",
             "File 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10 is QUEUED: its data can be read once it is DONE."),
+    JOB_ENDED(
+            HttpStatus.CONFLICT,
+            "job-ended",
+            "Job has ended",
+            "Job 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10 has ended: there is nothing left to cancel."),
+    JOB_CANCELLED(
+            HttpStatus.CONFLICT,
+            "job-cancelled",
+            "Job was cancelled",
+            "File 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10 belongs to job 5f0c2a7e-91d4-4b3c-8a6e-1d2f3a4b5c6d, which was"
+                    + " cancelled: its files are not replayed. Upload the file again as a new job."),
     TOO_MANY_FILES(
             HttpStatus.CONTENT_TOO_LARGE,
             "too-many-files",

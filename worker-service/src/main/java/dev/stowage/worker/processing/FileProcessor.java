@@ -191,7 +191,7 @@ class FileProcessor {
             return unrecorded(delivery.message(), FailureClassifier.classify(e));
         }
         if (claim == null) {
-            log.info("File {} already ended or unknown; delivery ignored", fileId);
+            log.info("File {} already ended (or cancelled) or unknown; delivery ignored", fileId);
             return Outcome.ACK;
         }
         Attempt attempt = new Attempt(claim, delivery.message());
@@ -375,7 +375,8 @@ class FileProcessor {
             Claim claim = recorded(tried);
             if (claim == null) {
                 log.info(
-                        "File {} was taken by another delivery while this one failed; delivery ignored",
+                        "File {} was taken by another delivery, or its job cancelled, while this one failed;"
+                                + " delivery ignored",
                         tried.fileId());
                 return Outcome.ACK;
             }
@@ -389,7 +390,11 @@ class FileProcessor {
                         claim.tryInBudget(),
                         delay,
                         failure.describe());
-                states.retrying(claim, failure, delay);
+                if (!states.retrying(claim, failure, delay)) {
+                    log.info("File {} ({}) not retried: its job was cancelled", claim.fileId(), claim.name());
+                    metrics.cancelled();
+                    return Outcome.ACK;
+                }
                 return router.retry(message, delay, claim.attempt(), failure, 0) ? Outcome.ACK : Outcome.REQUEUE;
             }
             log.warn(

@@ -26,11 +26,15 @@ import org.springframework.stereotype.Repository;
 @Repository
 class FileStates {
 
-    /** A message that went through the DLQ and came back (e.g. moved in the management UI): a fresh budget. */
+    /**
+     * A message that went through the DLQ and came back (e.g. moved in the management UI): a fresh budget, unless
+     * its job was cancelled meanwhile (then the delivery finds the file ended and drops it).
+     */
     private static final String REPLAYED = """
-            update files set status = 'QUEUED', budget_start = attempts, error = null, error_class = null,
+            update files f set status = 'QUEUED', budget_start = attempts, error = null, error_class = null,
                    finished_at = null, next_attempt_at = null, updated_at = now()
-             where id = :file and status <> 'DONE'
+             where id = :file and status not in ('DONE', 'CANCELLED')
+               and not exists (select 1 from jobs j where j.id = f.job_id and j.cancelled_at is not null)
             """;
     /**
      * One statement, one round trip for a whole batch of deliveries: attempts still open were cut short (their
@@ -47,12 +51,19 @@ class FileStates {
                 update attempts set ended_at = now(), outcome = 'LOST',
                        error = 'The worker stopped before recording an outcome (killed, out of memory, or disconnected).'
                  where file_id = any(array(select file from work)) and outcome is null),
+            cancelled as (
+                update files f
+                   set status = 'CANCELLED', updated_at = now(), next_attempt_at = null, finished_at = now()
+                 where f.id = any(array(select file from work))
+                   and f.status not in ('DONE', 'FAILED', 'CANCELLED')
+                   and exists (select 1 from jobs j where j.id = f.job_id and j.cancelled_at is not null)),
             claimed as (
                 update files f
                    set status = 'PROCESSING', attempts = f.attempts + 1, updated_at = now(), next_attempt_at = null
                  where f.id = any(array(select file from work))
                    and f.job_id = (select job from work where file = f.id limit 1)
-                   and f.status not in ('DONE', 'FAILED') and f.size_bytes <= :maxSize
+                   and f.status not in ('DONE', 'FAILED', 'CANCELLED') and f.size_bytes <= :maxSize
+                   and not exists (select 1 from jobs j where j.id = f.job_id and j.cancelled_at is not null)
                 returning f.id, f.job_id, f.attempts, f.budget_start, f.name, f.content_type, f.size_bytes),
             started as (insert into attempts (file_id, attempt, worker) select id, attempts, :worker from claimed)
             select c.*, j.tenant, j.dataset,
@@ -73,6 +84,7 @@ class FileStates {
                                                           and f.size_bytes <= :chunk) as content
               from files f join jobs j on j.id = f.job_id
              where f.id = any(:files) and f.status in ('QUEUED', 'RETRYING') and f.size_bytes <= :maxSize
+               and j.cancelled_at is null
             """;
     /**
      * Waits (up to the lock timeout) rather than skips, so that a second delivery of a file being stored stores
@@ -106,15 +118,26 @@ class FileStates {
              where f.id = any(array(select file from done)) and f.id = d.file
             """;
 
+    /**
+     * A try failed and the file is to be tried again, unless its job was cancelled: then it ends CANCELLED. (A cancel
+     * that commits just after this is caught when the message comes back: the claim ends the file CANCELLED.)
+     */
     private static final String RETRYING = """
-            update files set status = 'RETRYING', error = :error, error_class = :errorClass,
-                   next_attempt_at = now() + make_interval(secs => :delay), updated_at = now()
+            with job as (select j.cancelled_at is not null as cancelled
+                           from jobs j join files f on f.job_id = j.id where f.id = :file)
+            update files set status = case when (select cancelled from job) then 'CANCELLED' else 'RETRYING' end,
+                   error = :error, error_class = :errorClass, updated_at = now(),
+                   next_attempt_at = case when (select cancelled from job) then null
+                                          else now() + make_interval(secs => :delay) end,
+                   finished_at = case when (select cancelled from job) then now() end
              where id = :file and status = 'PROCESSING'
+            returning status
             """;
+
     private static final String FAILED = """
             update files set status = 'FAILED', error = :error, error_class = :errorClass, next_attempt_at = null,
                    finished_at = now(), updated_at = now()
-             where id = :file and status <> 'DONE'
+             where id = :file and status not in ('DONE', 'CANCELLED')
             """;
     private static final String END_ATTEMPT = """
             update attempts set ended_at = now(), outcome = :outcome, error = :error, stack_trace = :stack
@@ -242,14 +265,19 @@ class FileStates {
                 .update();
     }
 
-    void retrying(Claim claim, Failure failure, Duration delay) {
-        sql.sql(RETRYING)
+    /** @return false if the file's job was cancelled, so that the file ended CANCELLED instead */
+    boolean retrying(Claim claim, Failure failure, Duration delay) {
+        boolean cancelled = sql.sql(RETRYING)
                 .param("error", failure.describe())
                 .param("errorClass", failure.errorClass())
                 .param("delay", delay.toMillis() / 1000.0)
                 .param("file", claim.fileId())
-                .update();
+                .query(String.class)
+                .optional()
+                .filter(FileStatus.CANCELLED.name()::equals)
+                .isPresent();
         endAttempt(claim, "RETRY", failure);
+        return !cancelled;
     }
 
     void failed(Claim claim, Failure failure) {

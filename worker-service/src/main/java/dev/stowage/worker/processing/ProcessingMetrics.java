@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
  * The worker's own metrics (Prometheus names): {@code stowage_files_in_flight}, {@code
  * stowage_files_processed_total{outcome,storage}}, {@code stowage_file_processing_seconds{outcome,storage}} (claim to
  * outcome), {@code stowage_phase_seconds{phase="analyze|store"}}, {@code stowage_records_stored_total{storage}} and
- * {@code stowage_bytes_stored_total{storage}}. Retries and dead letters are counted where they are routed
+ * {@code stowage_bytes_stored_total{storage}}, {@code stowage_files_cancelled_total} (files of a cancelled job whose try
+ * failed and that ended instead of being retried; the gateway counts the files a cancel ended). Retries and dead letters are counted where they are routed
  * ({@link RetryRouter}).
  */
 @Component
@@ -62,6 +63,10 @@ class ProcessingMetrics {
     void stored(String storage, long records, long bytes) {
         counter("stowage.records.stored", "storage", storage).increment(records);
         counter("stowage.bytes.stored", "storage", storage).increment(bytes);
+    }
+
+    void cancelled() {
+        counter("stowage.files.cancelled").increment();
     }
 
     private Counter counter(String name, String... tags) {
