@@ -104,6 +104,7 @@ class ProblemAnswersIT {
         String jobs = "get /api/v1/jobs";
         String job = "get /api/v1/jobs/{jobId}";
         String events = "get /api/v1/jobs/{jobId}/events";
+        String cancel = "post /api/v1/jobs/{jobId}/cancel";
         String upload = "post /api/v1/jobs";
         String deadLetters = "get /api/v1/admin/dead-letters";
         String replayAll = "post /api/v1/admin/dead-letters/replay";
@@ -162,6 +163,20 @@ class ProblemAnswersIT {
                 bad("job id too long", get("/api/v1/jobs/" + "a".repeat(2_000)), invalid, job, "'jobId'", "2000 char"),
                 bad("unknown job", get("/api/v1/jobs/" + UUID_TEXT), ProblemType.NOT_FOUND, job, UUID_TEXT),
                 bad("job with a parameter", get("/api/v1/jobs/" + UUID_TEXT + "?verbose=1"), unknown, job, "'verbose'"),
+                // POST /api/v1/jobs/{jobId}/cancel
+                bad(
+                        "cancel of a malformed job id",
+                        post("/api/v1/jobs/not-a-uuid/cancel", "application/json", ""),
+                        invalid,
+                        cancel,
+                        "'jobId'",
+                        "a UUID"),
+                bad(
+                        "cancel of an unknown job",
+                        post("/api/v1/jobs/" + UUID_TEXT + "/cancel", "application/json", ""),
+                        ProblemType.NOT_FOUND,
+                        cancel,
+                        UUID_TEXT),
                 // GET /api/v1/jobs/{jobId}/events
                 bad("events of a malformed job id", get("/api/v1/jobs/not-a-uuid/events"), invalid, events, "'jobId'"),
                 bad(
