@@ -62,6 +62,7 @@ export function render(main, {params}) {
     fill(details, h('p', {},
       data.dataset ? ['Dataset ', h('a', {href: `#/datasets/${encodeURIComponent(data.dataset)}`}, data.dataset),
         '. '] : 'No dataset name: each file has its own table. ',
+      data.cancelledAt ? `Cancelled at ${new Date(data.cancelledAt).toLocaleString()}: files not started then are not processed. ` : null,
       data.progress.failed && session.isAdmin()
         ? h('a', {href: `#/dead-letters?jobId=${encodeURIComponent(data.jobId)}`}, 'Review the failed files.')
         : null));

@@ -231,6 +231,43 @@ class ConsoleIT {
 
     @Test
     @Order(7)
+    void aJobIsCancelledFromItsPage() throws Exception {
+        String seed = Jobs.upload(
+                api, new Multipart().file("files", "console_held.json", "application/json", utf8("[{\"a\":0}]")));
+        assertThat(Jobs.awaitEnded(api, seed).get("status").asString()).isEqualTo("DONE");
+        open("/#/jobs/" + seed);
+        browser.await(SOON, d -> text("#job-status").equals("DONE"));
+        assertThat(browser.driver.findElement(By.id("job-cancel")).isDisplayed())
+                .as("an ended job offers no cancel")
+                .isFalse();
+
+        try (java.sql.Connection locker = services.database()) {
+            // The job's files wait on this lock, so the job is still running when the button is pressed.
+            locker.setAutoCommit(false);
+            locker.createStatement()
+                    .execute("lock table " + services.datasetsSchema + ".console_held in access exclusive mode");
+            Multipart held = new Multipart();
+            for (int i = 1; i <= 40; i++) {
+                held.file("files", "console_held.json", "application/json", utf8("[{\"a\":" + i + "}]"));
+            }
+            String running = Jobs.upload(api, held);
+            open("/#/jobs/" + running);
+            browser.await(SOON, d -> d.findElement(By.id("job-cancel")).isDisplayed());
+            browser.driver.findElement(By.id("job-cancel")).click();
+            browser.driver.switchTo().alert().accept();
+            browser.await(SOON, d -> text("#job-summary").contains("cancelled"));
+            locker.rollback();
+            browser.await(Duration.ofSeconds(30), d -> text("#job-status").equals("CANCELLED"));
+            assertThat(browser.driver.findElement(By.id("job-cancel")).isDisplayed())
+                    .isFalse();
+            browser.screenshot("job-cancelled");
+            assertThat(api.get("/api/v1/jobs/" + running).json().get("status").asString())
+                    .isEqualTo("CANCELLED");
+        }
+    }
+
+    @Test
+    @Order(8)
     void aUserKeyHasNoDeadLetterPage() {
         browser.driver.findElement(By.cssSelector("#who button")).click();
         browser.await(SOON, d -> d.getCurrentUrl().endsWith("#/sign-in"));
@@ -245,7 +282,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void atAPhonesWidthThePagesFit() {
         browser.resize(390, 844);
         try {
@@ -267,7 +304,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theKeyboardReachesEveryControlWithAVisibleFocus() {
         open("/#/upload");
         browser.await(SOON, d -> !d.findElements(By.id("upload-files")).isEmpty());
@@ -291,7 +328,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void noScriptFailedAndThePolicyBlockedNothing() {
         List<String> messages = browser.consoleMessages();
         assertThat(messages).as("the log is read: the wrong key's 401 is in it").anyMatch(m -> m.contains("401"));
