@@ -22,6 +22,9 @@ import org.springframework.amqp.core.QueueBuilder;
  * exchange P.retry ──1000ms──▶ queue P.retry.1000ms (quorum, TTL 1 s, DLX P.work / work) ──▶ back to P.work
  * </pre>
  *
+ * <p>The gateway's webhook deliveries have the same shape under {@code P.webhooks} ({@link #webhookDeclarables}):
+ * their own queue, retry tiers and dead-letter queue, so that a receiver that is down never delays files.
+ *
  * <p>Every queue is a quorum queue: in a cluster each is replicated (on three nodes, one may fail) and none
  * depends on the one node a classic queue lives on. Queues that dead-letter do it at least once: a message moves
  * on only once its destination has it, also while a node is failing over.
@@ -82,6 +85,67 @@ public record Topology(String prefix, List<Duration> retryDelays, int deliveryLi
 
     public String retryQueue(Duration delay) {
         return prefix + ".retry." + retryRoutingKey(delay);
+    }
+
+    public String webhookExchange() {
+        return prefix + ".webhooks";
+    }
+
+    public String webhookQueue() {
+        return prefix + ".webhooks";
+    }
+
+    public String webhookRetryExchange() {
+        return prefix + ".webhooks.retry";
+    }
+
+    public String webhookDeadLetterExchange() {
+        return prefix + ".webhooks.dlx";
+    }
+
+    public String webhookDeadLetterQueue() {
+        return prefix + ".webhooks.dlq";
+    }
+
+    public String webhookRetryQueue(Duration delay) {
+        return prefix + ".webhooks.retry." + retryRoutingKey(delay);
+    }
+
+    /** The webhook queues for these retry delays, for tests that clean up after themselves. */
+    public List<String> webhookQueues(List<Duration> delays) {
+        List<String> names = new ArrayList<>(List.of(webhookQueue(), webhookDeadLetterQueue()));
+        delays.forEach(delay -> names.add(webhookRetryQueue(delay)));
+        return names;
+    }
+
+    public List<String> webhookExchanges() {
+        return List.of(webhookExchange(), webhookRetryExchange(), webhookDeadLetterExchange());
+    }
+
+    /**
+     * The webhook deliveries' queue (dead-lettering to its own DLQ) and one TTL queue per retry delay that expires
+     * back into it, declared by the gateway, which delivers them.
+     */
+    public Declarables webhookDeclarables(List<Duration> delays) {
+        List<Declarable> all = new ArrayList<>();
+        DirectExchange webhooks = durable(webhookExchange());
+        DirectExchange retry = durable(webhookRetryExchange());
+        DirectExchange dead = durable(webhookDeadLetterExchange());
+        Queue queue = deadLettering(webhookQueue(), webhookDeadLetterExchange(), DEAD_ROUTING_KEY)
+                .build();
+        Queue deadLetters =
+                QueueBuilder.durable(webhookDeadLetterQueue()).quorum().build();
+        all.addAll(List.of(webhooks, retry, dead, queue, deadLetters));
+        all.add(bind(queue, webhooks, WORK_ROUTING_KEY));
+        all.add(bind(deadLetters, dead, DEAD_ROUTING_KEY));
+        for (Duration delay : delays) {
+            Queue tier = deadLettering(webhookRetryQueue(delay), webhookExchange(), WORK_ROUTING_KEY)
+                    .ttl(Math.toIntExact(delay.toMillis()))
+                    .build();
+            all.add(tier);
+            all.add(bind(tier, retry, retryRoutingKey(delay)));
+        }
+        return new Declarables(all);
     }
 
     /** Every queue name, for operators and for tests that clean up after themselves. */

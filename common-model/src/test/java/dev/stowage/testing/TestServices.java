@@ -16,8 +16,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -60,6 +62,9 @@ public final class TestServices {
     public final String userKey = "test-user-key-" + run;
     public final String otherTenantKey = "test-other-key-" + run;
 
+    /** Short webhook retry tiers, so that a delivery's three tries take seconds, not an hour. */
+    public static final List<Duration> WEBHOOK_RETRY_DELAYS = List.of(Duration.ofMillis(500), Duration.ofSeconds(1));
+
     private TestServices() {}
 
     /** A fresh namespace on the services of this JVM. */
@@ -83,6 +88,17 @@ public final class TestServices {
         properties.put(
                 "stowage.api.keys",
                 adminKey + "=default:ADMIN," + userKey + "=default:USER," + otherTenantKey + "=other:ADMIN");
+        properties.put(
+                "stowage.webhook.retry-delays",
+                String.join(
+                        ",",
+                        WEBHOOK_RETRY_DELAYS.stream()
+                                .map(delay -> delay.toMillis() + "ms")
+                                .toList()));
+        // The tests' receivers listen on 127.0.0.1, plain http: allowed here, refused by default.
+        properties.put("stowage.webhook.allow-http", "true");
+        properties.put("stowage.webhook.allowed-hosts", "127.0.0.1");
+        properties.put("stowage.webhook.interval", "200ms");
         return properties;
     }
 
@@ -195,12 +211,16 @@ public final class TestServices {
         }
         Topology topology = topology();
         try (var connection = broker()) {
-            for (String queue : topology.queues()) {
+            List<String> queues = new ArrayList<>(topology.queues());
+            queues.addAll(topology.webhookQueues(WEBHOOK_RETRY_DELAYS));
+            for (String queue : queues) {
                 try (Channel channel = connection.createChannel()) {
                     channel.queueDelete(queue);
                 }
             }
-            for (String exchange : topology.exchanges()) {
+            List<String> exchanges = new ArrayList<>(topology.exchanges());
+            exchanges.addAll(topology.webhookExchanges());
+            for (String exchange : exchanges) {
                 try (Channel channel = connection.createChannel()) {
                     channel.exchangeDelete(exchange);
                 }

@@ -63,6 +63,18 @@ public enum ProblemType {
             "Invalid dataset name",
             "Parameter 'dataset' is 'x; drop table jobs': a dataset name is 1 to 63 letters, digits or underscores,"
                     + " starting with a letter."),
+    INVALID_CALLBACK_URL(
+            HttpStatus.BAD_REQUEST,
+            "invalid-callback-url",
+            "Callback URL refused",
+            "Parameter 'callbackUrl' is 'http://10.0.0.7/hook': Stowage does not call it, because only https URLs are"
+                    + " called (STOWAGE_WEBHOOK_ALLOW_HTTP=true allows http)."),
+    NO_WEBHOOK_SECRET(
+            HttpStatus.BAD_REQUEST,
+            "no-webhook-secret",
+            "No webhook signing secret",
+            "Parameter 'callbackUrl' needs the tenant's signing secret, and tenant 'acme' has none yet: an ADMIN"
+                    + " creates it with POST /api/v1/admin/webhook-secret."),
     NOT_FOUND(
             HttpStatus.NOT_FOUND,
             "not-found",
