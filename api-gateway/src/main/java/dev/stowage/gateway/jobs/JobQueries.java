@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
  * consistent: the counts add up to the total and the status agrees with them.
  */
 @Repository
-class JobQueries {
+public class JobQueries {
 
     /** Per job: its row and its files counted by status. */
     private static final String JOBS_WITH_COUNTS = """
@@ -64,7 +64,8 @@ class JobQueries {
         this.sql = sql;
     }
 
-    Optional<JobView> find(String tenant, UUID jobId) {
+    /** The job with its files as {@code GET /api/v1/jobs/{id}} shows it; empty for another tenant's. */
+    public Optional<JobView> find(String tenant, UUID jobId) {
         return sql.sql(ONE_JOB).param("tenant", tenant).param("id", jobId).query(rs -> {
             if (!rs.next()) {
                 return Optional.empty();

@@ -1,0 +1,16 @@
+-- Idempotency-Key of POST /api/v1/jobs: a tenant's key names the job it made for 24 hours. The row is inserted in
+-- the transaction that stores the job, so a key never names a job that is not there, and two requests with one key
+-- meet at the primary key: the second waits for the first's transaction and finds its row. request_hash is the
+-- SHA-256 of the request (parameters, and each file's name, content type and bytes), to tell a retry of the same
+-- request from a reuse of the key for another. Rows older than 24 hours are ignored, overwritten by a new request
+-- with the same key, and purged by the gateway.
+create table idempotency_keys (
+    tenant       text not null,
+    key          text not null,
+    request_hash bytea not null,
+    job_id       uuid not null references jobs (id) on delete cascade,
+    created_at   timestamptz not null default now(),
+    primary key (tenant, key)
+);
+create index idempotency_keys_by_age on idempotency_keys (created_at);
+create index idempotency_keys_by_job on idempotency_keys (job_id);
