@@ -124,9 +124,9 @@ public enum ProblemType {
             HttpStatus.TOO_MANY_REQUESTS,
             "quota-exceeded",
             "Tenant quota exceeded",
-            "Tenant 'acme' has 99990 files waiting; with this upload's 20 it would have more than 100000"
-                    + " (STOWAGE_TENANT_MAX_WAITING_FILES). Nothing was accepted: try again after Retry-After"
-                    + " seconds, once workers have taken some."),
+            "Tenant 'acme' has 99990 files waiting (QUEUED or RETRYING); with this upload's 20 it would have more"
+                    + " than 100000 (STOWAGE_TENANT_MAX_WAITING_FILES). Nothing was accepted: try again after"
+                    + " Retry-After seconds, once workers have taken some."),
     INTERNAL_ERROR(
             HttpStatus.INTERNAL_SERVER_ERROR,
             "internal-error",
