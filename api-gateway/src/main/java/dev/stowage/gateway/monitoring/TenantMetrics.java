@@ -28,10 +28,10 @@ class TenantMetrics {
 
     private static final Logger log = LoggerFactory.getLogger(TenantMetrics.class);
 
-    /** Over the waiting files only (index files_waiting), each joined to its job for the tenant. */
+    /** Over the waiting files only (index files_waiting_by_tenant). */
     private static final String WAITING = """
-            select j.tenant, count(*) as files from files f join jobs j on j.id = f.job_id
-             where f.status in ('QUEUED', 'RETRYING') group by j.tenant
+            select tenant, count(*) as files from files where status in ('QUEUED', 'RETRYING') and tenant is not null
+             group by tenant
             """;
 
     private final ApiKeys keys;

@@ -42,8 +42,8 @@ class JobIntake {
     private static final String SET_SIZE = "update files set size_bytes = ? where id = ?";
     private static final String INSERT_JOB =
             "insert into jobs (id, tenant, dataset, total, created_at) values (?, ?, ?, ?, ?)";
-    private static final String INSERT_FILE = "insert into files (id, job_id, ordinal, name, content_type, size_bytes,"
-            + " created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_FILE = "insert into files (id, job_id, tenant, ordinal, name, content_type,"
+            + " size_bytes, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** Chunk rows are sent in batches of about this many bytes: few round trips, bounded memory. */
     private static final int CHUNK_BATCH_BYTES = 8 * ContentChunks.SIZE;
 
@@ -104,9 +104,9 @@ class JobIntake {
         for (int i = 0; i < files.size(); i++) {
             IncomingFile file = files.get(i);
             UUID fileId = UUID.randomUUID();
-            fileRows.add(
-                    new Object[] {fileId, jobId, i, file.name(), file.contentType(), Math.max(0, file.size()), now, now
-                    });
+            fileRows.add(new Object[] {
+                fileId, jobId, tenant, i, file.name(), file.contentType(), Math.max(0, file.size()), now, now
+            });
             fileIds.add(fileId);
             messages.add(new FileMessage(jobId, fileId));
         }

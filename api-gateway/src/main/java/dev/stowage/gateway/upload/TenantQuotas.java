@@ -30,10 +30,9 @@ class TenantQuotas {
 
     static final Duration WINDOW = Duration.ofSeconds(60);
 
-    /** At most {@code :limit} of the tenant's waiting files, other jobs' only: enough to decide. */
+    /** At most {@code :limit} of the tenant's waiting files (index files_waiting_by_tenant): enough to decide. */
     private static final String WAITING = """
-            select count(*) from (select 1 from files f join jobs j on j.id = f.job_id
-                                   where j.tenant = :tenant and j.id <> :job and f.status in ('QUEUED', 'RETRYING')
+            select count(*) from (select 1 from files where tenant = :tenant and status in ('QUEUED', 'RETRYING')
                                    limit :limit) w
             """;
 
@@ -75,13 +74,16 @@ class TenantQuotas {
 
     /**
      * At the end of the transaction that stored {@code job}: takes the tenant's lock (until the commit) and counts
-     * again, the job's own rows left out; a refusal rolls the transaction back.
+     * again, the job's own files counted as this upload's; a refusal rolls the transaction back.
      */
     void enforce(String tenant, int files, UUID job, OffsetDateTime now) {
         sql.sql(LOCK).param("tenant", tenant).query().singleRow();
         check(tenant, files, job, now);
     }
 
+    /**
+     * @param job the upload's job, already inserted in this transaction (its files wait too), or {@link #NO_JOB}
+     */
     private void check(String tenant, int files, UUID job, OffsetDateTime now) {
         int maxUploads = limits.maxUploadsPerMinute();
         List<OffsetDateTime> recent = sql.sql(RECENT)
@@ -113,10 +115,12 @@ class TenantQuotas {
             throw refuse(UPLOADS_PER_MINUTE, current, maxUploads, TenantLimits.MAX_UPLOADS_PER_MINUTE, seconds, detail);
         }
         int maxWaiting = limits.maxWaitingFiles();
-        long room = (long) maxWaiting - files;
-        long waiting = room < 0 ? 0 : waiting(tenant, job, room + 1);
+        // Counted with the upload's own files once they are inserted (the index has them), else without.
+        long own = job.equals(NO_JOB) ? 0 : files;
+        long room = (long) maxWaiting - files + own;
+        long waiting = room < 0 ? 0 : waiting(tenant, room + 1);
         if (waiting > room) {
-            long current = waiting(tenant, job, Long.MAX_VALUE);
+            long current = waiting(tenant, Long.MAX_VALUE) - own;
             long seconds = WAITING_FILES_RETRY.toSeconds();
             String detail = ("Tenant %s has %d files waiting (QUEUED or RETRYING); with this upload's %d it would"
                             + " have more than %d (%s). Nothing was accepted: try again after Retry-After seconds,"
@@ -126,10 +130,9 @@ class TenantQuotas {
         }
     }
 
-    private long waiting(String tenant, UUID job, long limit) {
+    private long waiting(String tenant, long limit) {
         return sql.sql(WAITING)
                 .param("tenant", tenant)
-                .param("job", job)
                 .param("limit", limit)
                 .query(Long.class)
                 .single();

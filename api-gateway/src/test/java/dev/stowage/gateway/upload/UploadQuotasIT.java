@@ -3,6 +3,7 @@ package dev.stowage.gateway.upload;
 import static dev.stowage.gateway.upload.IdempotentUploadsIT.assertProblem;
 import static dev.stowage.gateway.upload.IdempotentUploadsIT.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.stowage.testing.Multipart;
 import dev.stowage.testing.StowageClient;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -154,6 +156,16 @@ class UploadQuotasIT {
         assertThat(count("select count(*) from files f join jobs j on j.id = f.job_id"
                         + " where j.tenant = 'other' and f.status = 'QUEUED'"))
                 .isEqualTo(5);
+
+        // The gauge per tenant, one series for each tenant with a key, follows within its refresh.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(meters.get("stowage.tenant.waiting.files")
+                            .tag("tenant", "other")
+                            .gauge()
+                            .value())
+                    .isEqualTo(5);
+            assertThat(meters.get("stowage.tenant.waiting.files").gauges()).hasSize(2);
+        });
     }
 
     private static Multipart files(int n) {

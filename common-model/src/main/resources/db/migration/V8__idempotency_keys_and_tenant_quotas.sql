@@ -14,3 +14,11 @@ create table idempotency_keys (
 );
 create index idempotency_keys_by_age on idempotency_keys (created_at);
 create index idempotency_keys_by_job on idempotency_keys (job_id);
+
+-- The tenant quota on waiting files (STOWAGE_TENANT_MAX_WAITING_FILES) counts a tenant's files QUEUED or RETRYING
+-- on every upload, and the gateway's per-tenant gauge counts them every few seconds. Through jobs, that count would
+-- visit every job the tenant ever made; with the tenant on the file row, a partial index holds exactly the waiting
+-- files by tenant. The gateway writes it with each file; rows that can still wait (all but DONE) are filled in here.
+alter table files add column tenant text;
+update files f set tenant = j.tenant from jobs j where j.id = f.job_id and f.status <> 'DONE';
+create index files_waiting_by_tenant on files (tenant) where status in ('QUEUED', 'RETRYING');
