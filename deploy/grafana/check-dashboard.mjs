@@ -12,6 +12,7 @@ const EXPORTED = new Set([
   "stowage_uploads_total", "stowage_files_accepted_total", "stowage_bytes_accepted_total",
   "stowage_job_duration_seconds_bucket", "stowage_job_duration_seconds_count", "stowage_job_duration_seconds_sum",
   "stowage_queue_messages", "stowage_queue_consumers", "stowage_queue_oldest_age_seconds",
+  "stowage_uploads_refused_total", "stowage_uploads_replayed_total", "stowage_tenant_waiting_files",
   // worker-service
   "stowage_files_processed_total",
   "stowage_file_processing_seconds_bucket", "stowage_file_processing_seconds_count", "stowage_file_processing_seconds_sum",

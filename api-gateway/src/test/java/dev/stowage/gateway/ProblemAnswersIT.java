@@ -222,6 +222,30 @@ class ProblemAnswersIT {
                         upload,
                         "upload.json"),
                 bad(
+                        "idempotency key too long",
+                        (client, base) -> client.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs"))
+                                .header("Content-Type", "application/json")
+                                .header("Idempotency-Key", "k".repeat(256))
+                                .POST(HttpRequest.BodyPublishers.ofString("[]"))),
+                        invalid,
+                        upload,
+                        "'Idempotency-Key'",
+                        "1 to 255 printable ASCII"),
+                bad(
+                        "idempotency key given twice",
+                        (client, base) -> {
+                            Multipart one = new Multipart().file("files", "a.json", "application/json", bytes("{}"));
+                            return client.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs"))
+                                    .header("Content-Type", one.contentType())
+                                    .header("Idempotency-Key", "a")
+                                    .header("Idempotency-Key", "b")
+                                    .POST(one.publisher()));
+                        },
+                        invalid,
+                        upload,
+                        "'Idempotency-Key'",
+                        "2 times"),
+                bad(
                         "upload of plain text",
                         post("/api/v1/jobs", "text/plain", "{}"),
                         ProblemType.UNSUPPORTED_MEDIA_TYPE,
@@ -598,6 +622,25 @@ class ProblemAnswersIT {
                 ProblemType.NOT_DEAD_LETTERED);
         assertThat(notFailed.get("detail").asString()).contains(fileId, "FAILED");
         assertDocumented(document, "post /api/v1/admin/dead-letters/{fileId}/replay", ProblemType.NOT_DEAD_LETTERED);
+
+        String key = "problems-" + java.util.UUID.randomUUID();
+        Answer keyed = admin.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs?name=k.json"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString("[1]")));
+        assertThat(keyed.status()).isEqualTo(202);
+        JsonNode reused = assertProblem(
+                admin.send(HttpRequest.newBuilder(base.resolve("/api/v1/jobs?name=k.json"))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .POST(HttpRequest.BodyPublishers.ofString("[2]"))),
+                422,
+                ProblemType.IDEMPOTENCY_KEY_REUSED);
+        assertThat(reused.get("detail").asString())
+                .contains(key, keyed.json().get("jobId").asString());
+        assertDocumented(document, "post /api/v1/jobs", ProblemType.IDEMPOTENCY_KEY_REUSED);
+        // Answered by UploadQuotasIT, which sets tiny quotas.
+        assertDocumented(document, "post /api/v1/jobs", ProblemType.QUOTA_EXCEEDED);
     }
 
     /** The jobs list filters by dataset and status together, as the console does. */

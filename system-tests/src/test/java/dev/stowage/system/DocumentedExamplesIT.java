@@ -168,8 +168,26 @@ class DocumentedExamplesIT {
         answers.put("datasets", new Real(0, Map.of(), datasets));
         answers.put("dataset", Real.of(api.get("/api/v1/datasets/events").json()));
 
+        idempotentUploads();
         deadLetters(cars, job);
         apiKeys(job);
+    }
+
+    /** "Idempotent uploads": a retry of an ended job's upload, then the key with other bytes. */
+    private void idempotentUploads() {
+        String key = java.util.UUID.randomUUID().toString();
+        StowageClient.Answer first = keyed(key, "{\"a\":1}\n{\"a\":2}\n");
+        assertThat(first.status()).isEqualTo(202);
+        Jobs.awaitEnded(api, first.json().get("jobId").asString());
+        answers.put("upload-replay", http(keyed(key, "{\"a\":1}\n{\"a\":2}\n")));
+        answers.put("upload-key-reused", Real.of(keyed(key, "{\"a\":3}\n").json()));
+    }
+
+    private static StowageClient.Answer keyed(String key, String ndjson) {
+        return api.send(HttpRequest.newBuilder(gateway.base().resolve("/api/v1/jobs?name=retry.ndjson"))
+                .header("Content-Type", "application/x-ndjson")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
     }
 
     private void deadLetters(String cars, String job) throws Exception {
@@ -341,7 +359,8 @@ class DocumentedExamplesIT {
             differences.add(where + ": status " + documented.status() + ", the API answered " + real.status());
         }
         documented.headers().forEach((name, value) -> {
-            if (!List.of("location", "content-type", "etag", "cache-control").contains(name)) {
+            if (!List.of("location", "content-type", "etag", "cache-control", "idempotent-replayed")
+                    .contains(name)) {
                 return; // Date, Transfer-Encoding and the like belong to the moment, not to the API
             }
             String answered = real.headers().get(name);

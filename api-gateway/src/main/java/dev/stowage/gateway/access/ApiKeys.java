@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,6 +70,19 @@ public class ApiKeys {
                 .query((rs, n) ->
                         new Caller(rs.getString("tenant"), Role.valueOf(rs.getString("role")), rs.getString("name")))
                 .optional();
+    }
+
+    /**
+     * Every tenant that a key can act for: those of the bootstrap keys and of the keys not revoked. Bounded by the
+     * keys an operator made, so it may name a metric's series.
+     */
+    public Set<String> tenants() {
+        Set<String> tenants = new TreeSet<>();
+        bootstrap.values().forEach(caller -> tenants.add(caller.tenant()));
+        tenants.addAll(sql.sql("select distinct tenant from api_keys where revoked_at is null")
+                .query(String.class)
+                .list());
+        return tenants;
     }
 
     public NewKey create(String tenant, Role role, String name) {

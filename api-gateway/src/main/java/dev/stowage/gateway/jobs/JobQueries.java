@@ -67,6 +67,7 @@ public class JobQueries {
         this.sql = sql;
     }
 
+    /** The job with its files as {@code GET /api/v1/jobs/{id}} shows it; empty for another tenant's. */
     public Optional<JobView> find(String tenant, UUID jobId) {
         return sql.sql(ONE_JOB).param("tenant", tenant).param("id", jobId).query(rs -> {
             if (!rs.next()) {

@@ -1,5 +1,8 @@
 package dev.stowage.gateway.system;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -16,6 +19,8 @@ public class ApiProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final String slug;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public ApiProblem(ProblemType type, String detail) {
         this(type.status(), type.slug(), detail);
@@ -42,6 +47,26 @@ public class ApiProblem extends RuntimeException {
             return "'" + text + "'";
         }
         return "'" + text.substring(0, SHOWN_CHARACTERS) + "…' (" + text.length() + " characters)";
+    }
+
+    /** A member of the answer beside type, title, status, detail and instance (RFC 9457 extension members). */
+    public ApiProblem with(String name, Object value) {
+        properties.put(name, value);
+        return this;
+    }
+
+    /** A header of the answer ({@code Retry-After}). */
+    public ApiProblem header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public Map<String, Object> properties() {
+        return Collections.unmodifiableMap(properties);
+    }
+
+    public Map<String, String> headers() {
+        return Collections.unmodifiableMap(headers);
     }
 
     public HttpStatus status() {

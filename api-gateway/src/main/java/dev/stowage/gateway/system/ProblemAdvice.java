@@ -71,7 +71,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler(ApiProblem.class)
-    ProblemDetail apiProblem(ApiProblem problem, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem, HttpServletRequest request) {
         ProblemType type = ProblemType.ofSlug(problem.slug()).orElse(null);
         if (type == null || type.status() != problem.status()) {
             log.warn(
@@ -81,7 +81,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                     problem.status().value());
         }
         String title = type == null ? problem.status().getReasonPhrase() : type.title();
-        return problem(problem.status(), problem.slug(), title, problem.getMessage(), request);
+        ProblemDetail body = problem(problem.status(), problem.slug(), title, problem.getMessage(), request);
+        problem.properties().forEach(body::setProperty);
+        HttpHeaders headers = new HttpHeaders();
+        problem.headers().forEach(headers::add);
+        return ResponseEntity.status(problem.status()).headers(headers).body(body);
     }
 
     @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})

@@ -145,6 +145,24 @@ public class ProblemResponses implements OpenApiCustomizer {
                                         + " is allowed."))
                 .addProperty(
                         "instance", new StringSchema().format("uri-reference").description("The request's path."))
+                .addProperty(
+                        "limit",
+                        new StringSchema()
+                                ._enum(List.of("waiting-files", "uploads-per-minute"))
+                                .description("quota-exceeded only: the tenant's limit that refused the upload."))
+                .addProperty(
+                        "current",
+                        new IntegerSchema()
+                                .format("int64")
+                                .description("quota-exceeded only: the tenant's files waiting, or uploads in the"
+                                        + " last 60 seconds, without this upload."))
+                .addProperty(
+                        "maximum",
+                        new IntegerSchema().format("int64").description("quota-exceeded only: the limit's value."))
+                .addProperty(
+                        "variable",
+                        new StringSchema()
+                                .description("quota-exceeded only: the environment variable that sets the limit."))
                 .required(List.of("type", "title", "status", "detail"));
     }
 }

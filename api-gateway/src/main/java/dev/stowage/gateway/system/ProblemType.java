@@ -137,6 +137,19 @@ public enum ProblemType {
             "Content type not accepted",
             "Content type 'text/plain' is not accepted by POST /api/v1/jobs. Send one of: multipart/form-data,"
                     + " application/json, application/x-ndjson."),
+    IDEMPOTENCY_KEY_REUSED(
+            HttpStatus.UNPROCESSABLE_CONTENT,
+            "idempotency-key-reused",
+            "Idempotency key used for another request",
+            "Idempotency-Key 'nightly-2026-12-04' was used within 24 hours for another request (other files, bytes"
+                    + " or dataset), job 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10. Use a new key for a new upload."),
+    QUOTA_EXCEEDED(
+            HttpStatus.TOO_MANY_REQUESTS,
+            "quota-exceeded",
+            "Tenant quota exceeded",
+            "Tenant 'acme' has 99990 files waiting (QUEUED or RETRYING); with this upload's 20 it would have more"
+                    + " than 100000 (STOWAGE_TENANT_MAX_WAITING_FILES). Nothing was accepted: try again after"
+                    + " Retry-After seconds, once workers have taken some."),
     INTERNAL_ERROR(
             HttpStatus.INTERNAL_SERVER_ERROR,
             "internal-error",

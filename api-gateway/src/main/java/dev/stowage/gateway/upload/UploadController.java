@@ -1,10 +1,12 @@
 package dev.stowage.gateway.upload;
 
 import static dev.stowage.gateway.system.ProblemType.EMPTY_FILE;
+import static dev.stowage.gateway.system.ProblemType.IDEMPOTENCY_KEY_REUSED;
 import static dev.stowage.gateway.system.ProblemType.INVALID_DATASET;
 import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
 import static dev.stowage.gateway.system.ProblemType.MALFORMED_BODY;
 import static dev.stowage.gateway.system.ProblemType.NO_FILES;
+import static dev.stowage.gateway.system.ProblemType.QUOTA_EXCEEDED;
 import static dev.stowage.gateway.system.ProblemType.REPEATED_PARAMETER;
 import static dev.stowage.gateway.system.ProblemType.TOO_LARGE;
 import static dev.stowage.gateway.system.ProblemType.TOO_MANY_FILES;
@@ -56,6 +58,9 @@ class UploadController {
     /** Characters a client-supplied file name loses. */
     private static final Pattern CONTROL_CHARACTERS = Pattern.compile("\\p{Cntrl}");
 
+    /** Marks the answer to a retried upload: the job is the first request's. */
+    static final String REPLAYED = "Idempotent-Replayed";
+
     private final JobIntake intake;
     private final UploadLimits limits;
 
@@ -72,7 +77,12 @@ class UploadController {
             description = "Send many files as multipart/form-data (each a part named 'files'), or one file as the"
                     + " body (application/json or application/x-ndjson, its name in ?name=). The answer comes as"
                     + " soon as the files are stored in the queue's database: 202 with the job, every file QUEUED;"
-                    + " follow the Location header. With a dataset, the files' records go into that table.",
+                    + " follow the Location header. With a dataset, the files' records go into that table. With an"
+                    + " Idempotency-Key, a retry of the same request within 24 hours answers 200 with the job the"
+                    + " first one made (header Idempotent-Replayed: true) and stores nothing; the key with another"
+                    + " request answers 422. A tenant over its quota of waiting files"
+                    + " (STOWAGE_TENANT_MAX_WAITING_FILES) or of uploads per minute"
+                    + " (STOWAGE_TENANT_MAX_UPLOADS_PER_MINUTE) gets 429 with Retry-After, and nothing is stored.",
             requestBody =
                     @RequestBody(
                             required = true,
@@ -130,9 +140,27 @@ class UploadController {
                         in = ParameterIn.QUERY,
                         description = "The file's name, with a JSON or NDJSON body only (default upload.json or"
                                 + " upload.ndjson)",
-                        schema = @Schema(type = "string", maxLength = MAX_NAME))
+                        schema = @Schema(type = "string", maxLength = MAX_NAME)),
+                @Parameter(
+                        name = IdempotencyKeys.HEADER,
+                        in = ParameterIn.HEADER,
+                        description = "Makes retries safe: the same key from the same tenant within 24 hours"
+                                + " answers the job of the first request (200, Idempotent-Replayed: true) instead"
+                                + " of making another; with a different request (other files, bytes or dataset)"
+                                + " it answers 422 idempotency-key-reused. 1 to 255 printable ASCII characters,"
+                                + " a UUID say",
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        minLength = 1,
+                                        maxLength = IdempotencyKeys.MAX_LENGTH,
+                                        pattern = "^[\\x20-\\x7E]+$"))
             })
     @ApiResponse(responseCode = "202", description = "Accepted: every file is queued")
+    @ApiResponse(
+            responseCode = "200",
+            description = "A replay: an earlier request with the same Idempotency-Key and the same files made this"
+                    + " job (shown as it is now); header Idempotent-Replayed: true. Nothing was stored again.")
     @Problems({
         NO_FILES,
         EMPTY_FILE,
@@ -141,14 +169,19 @@ class UploadController {
         MALFORMED_BODY,
         TOO_MANY_FILES,
         TOO_LARGE,
-        UNSUPPORTED_MEDIA_TYPE
+        UNSUPPORTED_MEDIA_TYPE,
+        INVALID_PARAMETER,
+        IDEMPOTENCY_KEY_REUSED,
+        QUOTA_EXCEEDED
     })
     ResponseEntity<JobView> uploadParts(
             Caller caller,
+            HttpServletRequest request,
             @RequestParam(name = "files", required = false) @Parameter(hidden = true) @Nullable
                     List<MultipartFile> parts,
             @RequestParam(required = false) @Parameter(hidden = true) @Nullable String dataset)
             throws IOException {
+        String key = IdempotencyKeys.of(request);
         if (parts == null || parts.isEmpty()) {
             throw new ApiProblem(
                     ProblemType.NO_FILES,
@@ -162,12 +195,20 @@ class UploadController {
             String contentType = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
             files.add(new IncomingFile(nameOf(part.getOriginalFilename()), contentType, part.getSize(), part));
         }
-        return accepted(intake.accept(caller.tenant(), files, dataset));
+        return answer(intake.accept(caller.tenant(), files, dataset, key));
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, NDJSON})
     @Operation(hidden = true) // documented with uploadParts, as one operation
-    @Problems({INVALID_PARAMETER, INVALID_DATASET, REPEATED_PARAMETER, EMPTY_FILE, TOO_LARGE})
+    @Problems({
+        INVALID_PARAMETER,
+        INVALID_DATASET,
+        REPEATED_PARAMETER,
+        EMPTY_FILE,
+        TOO_LARGE,
+        IDEMPOTENCY_KEY_REUSED,
+        QUOTA_EXCEEDED
+    })
     ResponseEntity<JobView> uploadBody(
             Caller caller,
             HttpServletRequest request,
@@ -185,6 +226,7 @@ class UploadController {
                     @Nullable
                     String dataset)
             throws IOException {
+        String key = IdempotencyKeys.of(request);
         MediaType type = MediaType.parseMediaType(request.getContentType());
         boolean ndjson = type.isCompatibleWith(MediaType.parseMediaType(NDJSON));
         String fileName = name != null ? nameOf(name) : ndjson ? "upload.ndjson" : "upload.json";
@@ -199,7 +241,7 @@ class UploadController {
                 () -> new ApiProblem(ProblemType.TOO_LARGE, limits.describe()));
         IncomingFile file = new IncomingFile(
                 fileName, type.toString(), declared < 0 ? IncomingFile.UNKNOWN_SIZE : declared, () -> body);
-        return accepted(intake.accept(caller.tenant(), List.of(file), dataset));
+        return answer(intake.accept(caller.tenant(), List.of(file), dataset, key));
     }
 
     /** Keeps the last path segment of a client-supplied name, bounded in length; never used in SQL text. */
@@ -215,9 +257,16 @@ class UploadController {
         return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
     }
 
-    private static ResponseEntity<JobView> accepted(JobView job) {
-        return ResponseEntity.accepted()
-                .location(URI.create("/api/v1/jobs/" + job.jobId()))
-                .body(job);
+    /** 202 with the new job; 200 with the job of an earlier request with the same key, marked as a replay. */
+    private static ResponseEntity<JobView> answer(JobIntake.Accepted accepted) {
+        JobView job = accepted.job();
+        URI location = URI.create("/api/v1/jobs/" + job.jobId());
+        if (accepted.replayed()) {
+            return ResponseEntity.ok()
+                    .location(location)
+                    .header(REPLAYED, "true")
+                    .body(job);
+        }
+        return ResponseEntity.accepted().location(location).body(job);
     }
 }
