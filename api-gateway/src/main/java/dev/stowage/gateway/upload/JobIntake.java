@@ -41,7 +41,7 @@ class JobIntake {
 
     private static final String SET_SIZE = "update files set size_bytes = ? where id = ?";
     private static final String INSERT_JOB =
-            "insert into jobs (id, tenant, dataset, total, created_at) values (?, ?, ?, ?, ?)";
+            "insert into jobs (id, tenant, dataset, callback_url, total, created_at) values (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_FILE = "insert into files (id, job_id, tenant, ordinal, name, content_type,"
             + " size_bytes, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /** Chunk rows are sent in batches of about this many bytes: few round trips, bounded memory. */
@@ -84,15 +84,21 @@ class JobIntake {
     record Accepted(JobView job, boolean replayed) {}
 
     /**
+     * @param callbackUrl where to tell when the job ends, checked already ({@code CallbackUrls}), or null
      * @param key the request's {@code Idempotency-Key}, or null
      */
-    Accepted accept(String tenant, List<IncomingFile> files, @Nullable String dataset, @Nullable String key) {
+    Accepted accept(
+            String tenant,
+            List<IncomingFile> files,
+            @Nullable String dataset,
+            @Nullable String callbackUrl,
+            @Nullable String key) {
         validate(files, dataset);
         if (key != null) {
             // Answered even when the tenant is over a quota: it stores nothing.
             Optional<IdempotencyKeys.Stored> earlier = keys.find(tenant, key);
             if (earlier.isPresent()) {
-                return replay(tenant, key, earlier.get(), hashOnly(files, dataset));
+                return replay(tenant, key, earlier.get(), hashOnly(files, dataset, callbackUrl));
             }
         }
         UUID jobId = UUID.randomUUID();
@@ -110,11 +116,11 @@ class JobIntake {
             fileIds.add(fileId);
             messages.add(new FileMessage(jobId, fileId));
         }
-        RequestHash hash = key == null ? null : new RequestHash(dataset, files.size());
+        RequestHash hash = key == null ? null : new RequestHash(dataset, callbackUrl, files.size());
         long[] sizes;
         try {
             sizes = transaction.execute(status -> {
-                jdbc.update(INSERT_JOB, jobId, tenant, dataset, files.size(), now);
+                jdbc.update(INSERT_JOB, jobId, tenant, dataset, callbackUrl, files.size(), now);
                 jdbc.batchUpdate(INSERT_FILE, fileRows);
                 long[] read = insertChunks(files, fileIds, hash);
                 for (int i = 0; i < files.size(); i++) {
@@ -152,7 +158,7 @@ class JobIntake {
             throw new ApiProblem(
                     ProblemType.IDEMPOTENCY_KEY_REUSED,
                     IdempotencyKeys.HEADER + " " + ApiProblem.shown(key) + " was used within 24 hours for another"
-                            + " request (other files, bytes or dataset), job " + earlier.jobId()
+                            + " request (other files, bytes, dataset or callback URL), job " + earlier.jobId()
                             + ". Use a new key for a new upload.");
         }
         JobView job = jobs.find(tenant, earlier.jobId())
@@ -162,8 +168,8 @@ class JobIntake {
     }
 
     /** The request's hash without storing it: a request whose key is already held reads its bytes only for this. */
-    private static byte[] hashOnly(List<IncomingFile> files, @Nullable String dataset) {
-        RequestHash hash = new RequestHash(dataset, files.size());
+    private static byte[] hashOnly(List<IncomingFile> files, @Nullable String dataset, @Nullable String callbackUrl) {
+        RequestHash hash = new RequestHash(dataset, callbackUrl, files.size());
         byte[] buffer = new byte[ContentChunks.SIZE];
         for (IncomingFile file : files) {
             MessageDigest content = RequestHash.sha256();

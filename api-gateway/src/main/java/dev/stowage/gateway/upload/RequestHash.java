@@ -17,10 +17,12 @@ final class RequestHash {
     private final MessageDigest request = sha256();
     private byte @Nullable [] digest;
 
-    RequestHash(@Nullable String dataset, int files) {
+    RequestHash(@Nullable String dataset, @Nullable String callbackUrl, int files) {
         text("stowage-upload-1");
         request.update((byte) (dataset == null ? 0 : 1));
         text(dataset == null ? "" : dataset);
+        request.update((byte) (callbackUrl == null ? 0 : 1));
+        text(callbackUrl == null ? "" : callbackUrl);
         number(files);
     }
 

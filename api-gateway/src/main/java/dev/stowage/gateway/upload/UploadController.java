@@ -2,10 +2,12 @@ package dev.stowage.gateway.upload;
 
 import static dev.stowage.gateway.system.ProblemType.EMPTY_FILE;
 import static dev.stowage.gateway.system.ProblemType.IDEMPOTENCY_KEY_REUSED;
+import static dev.stowage.gateway.system.ProblemType.INVALID_CALLBACK_URL;
 import static dev.stowage.gateway.system.ProblemType.INVALID_DATASET;
 import static dev.stowage.gateway.system.ProblemType.INVALID_PARAMETER;
 import static dev.stowage.gateway.system.ProblemType.MALFORMED_BODY;
 import static dev.stowage.gateway.system.ProblemType.NO_FILES;
+import static dev.stowage.gateway.system.ProblemType.NO_WEBHOOK_SECRET;
 import static dev.stowage.gateway.system.ProblemType.QUOTA_EXCEEDED;
 import static dev.stowage.gateway.system.ProblemType.REPEATED_PARAMETER;
 import static dev.stowage.gateway.system.ProblemType.TOO_LARGE;
@@ -19,6 +21,8 @@ import dev.stowage.gateway.system.ApiProblem;
 import dev.stowage.gateway.system.ProblemType;
 import dev.stowage.gateway.system.Problems;
 import dev.stowage.gateway.system.UploadLimits;
+import dev.stowage.gateway.webhooks.CallbackUrls;
+import dev.stowage.gateway.webhooks.WebhookSecrets;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.enums.ParameterIn;
@@ -63,10 +67,14 @@ class UploadController {
 
     private final JobIntake intake;
     private final UploadLimits limits;
+    private final CallbackUrls callbackUrls;
+    private final WebhookSecrets secrets;
 
-    UploadController(JobIntake intake, UploadLimits limits) {
+    UploadController(JobIntake intake, UploadLimits limits, CallbackUrls callbackUrls, WebhookSecrets secrets) {
         this.intake = intake;
         this.limits = limits;
+        this.callbackUrls = callbackUrls;
+        this.secrets = secrets;
     }
 
     /** Documents the whole operation, both forms: the OpenAPI document has one operation per path and method. */
@@ -110,7 +118,16 @@ class UploadController {
                                                                     type = "string",
                                                                     pattern = DatasetName.PATTERN,
                                                                     description = "The dataset, as a form field"
-                                                                            + " instead of the query parameter"))
+                                                                            + " instead of the query parameter")),
+                                            @SchemaProperty(
+                                                    name = "callbackUrl",
+                                                    schema =
+                                                            @Schema(
+                                                                    type = "string",
+                                                                    format = "uri",
+                                                                    description = "The callback URL, as a form"
+                                                                            + " field instead of the query"
+                                                                            + " parameter"))
                                         }),
                                 @Content(
                                         mediaType = MediaType.APPLICATION_JSON_VALUE,
@@ -142,6 +159,12 @@ class UploadController {
                                 + " upload.ndjson)",
                         schema = @Schema(type = "string", maxLength = MAX_NAME)),
                 @Parameter(
+                        name = "callbackUrl",
+                        in = ParameterIn.QUERY,
+                        description = "Where to POST the job's final state, signed, when it ends (also as a form"
+                                + " field): https, public (docs/webhooks.md); needs the tenant's webhook secret",
+                        schema = @Schema(type = "string", format = "uri", maxLength = 2048)),
+                @Parameter(
                         name = IdempotencyKeys.HEADER,
                         in = ParameterIn.HEADER,
                         description = "Makes retries safe: the same key from the same tenant within 24 hours"
@@ -172,14 +195,17 @@ class UploadController {
         UNSUPPORTED_MEDIA_TYPE,
         INVALID_PARAMETER,
         IDEMPOTENCY_KEY_REUSED,
-        QUOTA_EXCEEDED
+        QUOTA_EXCEEDED,
+        INVALID_CALLBACK_URL,
+        NO_WEBHOOK_SECRET
     })
     ResponseEntity<JobView> uploadParts(
             Caller caller,
             HttpServletRequest request,
             @RequestParam(name = "files", required = false) @Parameter(hidden = true) @Nullable
                     List<MultipartFile> parts,
-            @RequestParam(required = false) @Parameter(hidden = true) @Nullable String dataset)
+            @RequestParam(required = false) @Parameter(hidden = true) @Nullable String dataset,
+            @RequestParam(required = false) @Parameter(hidden = true) @Nullable String callbackUrl)
             throws IOException {
         String key = IdempotencyKeys.of(request);
         if (parts == null || parts.isEmpty()) {
@@ -195,7 +221,7 @@ class UploadController {
             String contentType = part.getContentType() == null ? "application/octet-stream" : part.getContentType();
             files.add(new IncomingFile(nameOf(part.getOriginalFilename()), contentType, part.getSize(), part));
         }
-        return answer(intake.accept(caller.tenant(), files, dataset, key));
+        return answer(intake.accept(caller.tenant(), files, dataset, callback(caller, callbackUrl), key));
     }
 
     @PostMapping(consumes = {MediaType.APPLICATION_JSON_VALUE, NDJSON})
@@ -207,7 +233,9 @@ class UploadController {
         EMPTY_FILE,
         TOO_LARGE,
         IDEMPOTENCY_KEY_REUSED,
-        QUOTA_EXCEEDED
+        QUOTA_EXCEEDED,
+        INVALID_CALLBACK_URL,
+        NO_WEBHOOK_SECRET
     })
     ResponseEntity<JobView> uploadBody(
             Caller caller,
@@ -224,9 +252,14 @@ class UploadController {
                             description = "The dataset (table) to store the file's records in",
                             schema = @Schema(pattern = DatasetName.PATTERN, maxLength = 63))
                     @Nullable
-                    String dataset)
+                    String dataset,
+            @RequestParam(required = false)
+                    @Parameter(description = "Where to POST the job's final state when it ends (docs/webhooks.md)")
+                    @Nullable
+                    String callbackUrl)
             throws IOException {
         String key = IdempotencyKeys.of(request);
+        String callback = callback(caller, callbackUrl);
         MediaType type = MediaType.parseMediaType(request.getContentType());
         boolean ndjson = type.isCompatibleWith(MediaType.parseMediaType(NDJSON));
         String fileName = name != null ? nameOf(name) : ndjson ? "upload.ndjson" : "upload.json";
@@ -241,7 +274,22 @@ class UploadController {
                 () -> new ApiProblem(ProblemType.TOO_LARGE, limits.describe()));
         IncomingFile file = new IncomingFile(
                 fileName, type.toString(), declared < 0 ? IncomingFile.UNKNOWN_SIZE : declared, () -> body);
-        return answer(intake.accept(caller.tenant(), List.of(file), dataset, key));
+        return answer(intake.accept(caller.tenant(), List.of(file), dataset, callback, key));
+    }
+
+    /** The upload's callback URL, checked before anything is stored: one Stowage calls, with a secret to sign. */
+    private @Nullable String callback(Caller caller, @Nullable String callbackUrl) {
+        if (callbackUrl == null || callbackUrl.isEmpty()) {
+            return null;
+        }
+        String url = callbackUrls.require(callbackUrl).toString();
+        if (!secrets.exists(caller.tenant())) {
+            throw new ApiProblem(
+                    ProblemType.NO_WEBHOOK_SECRET,
+                    "Parameter 'callbackUrl' needs the tenant's signing secret, and tenant '" + caller.tenant()
+                            + "' has none yet: an ADMIN creates it with POST /api/v1/admin/webhook-secret.");
+        }
+        return url;
     }
 
     /** Keeps the last path segment of a client-supplied name, bounded in length; never used in SQL text. */
