@@ -187,6 +187,26 @@ class ProblemAnswersIT {
                         UUID_TEXT),
                 // GET /api/v1/me
                 bad("me with a parameter", get("/api/v1/me?tenant=x"), unknown, "get /api/v1/me", "'tenant'"),
+                // GET /api/v1/jobs/{jobId}/deliveries
+                bad(
+                        "deliveries of a malformed job id",
+                        get("/api/v1/jobs/not-a-uuid/deliveries"),
+                        invalid,
+                        "get /api/v1/jobs/{jobId}/deliveries",
+                        "'jobId'"),
+                bad(
+                        "deliveries of an unknown job",
+                        get("/api/v1/jobs/" + UUID_TEXT + "/deliveries"),
+                        ProblemType.NOT_FOUND,
+                        "get /api/v1/jobs/{jobId}/deliveries",
+                        UUID_TEXT),
+                // POST /api/v1/admin/webhook-secret
+                bad(
+                        "webhook secret with a parameter",
+                        post("/api/v1/admin/webhook-secret?tenant=other", "application/json", ""),
+                        unknown,
+                        "post /api/v1/admin/webhook-secret",
+                        "'tenant'"),
                 // POST /api/v1/jobs, one body
                 bad(
                         "name too long",
