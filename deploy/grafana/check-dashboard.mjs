@@ -13,6 +13,7 @@ const EXPORTED = new Set([
   "stowage_job_duration_seconds_bucket", "stowage_job_duration_seconds_count", "stowage_job_duration_seconds_sum",
   "stowage_queue_messages", "stowage_queue_consumers", "stowage_queue_oldest_age_seconds",
   "stowage_uploads_refused_total", "stowage_uploads_replayed_total", "stowage_tenant_waiting_files",
+  "stowage_files_cancelled_total", "stowage_webhook_deliveries_total",
   // worker-service
   "stowage_files_processed_total",
   "stowage_file_processing_seconds_bucket", "stowage_file_processing_seconds_count", "stowage_file_processing_seconds_sum",
