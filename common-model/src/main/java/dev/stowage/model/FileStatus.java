@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.model;
 
 /** Where one file is in its life: {@code QUEUED → PROCESSING → DONE}, or via {@code RETRYING}, or {@code FAILED}. */
