@@ -3,6 +3,7 @@ package dev.stowage.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stowage.testing.BuildExpectations;
 import dev.stowage.testing.TestServices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,13 @@ class CliIT {
         assertThat(letters.out()).contains("broken.json").contains("InvalidJson");
         Run replay = stowage(services.adminKey, "dead-letters", "--job", job, "--replay");
         assertThat(replay.out()).contains("replayed 1 file(s)");
+    }
+
+    @Test
+    void versionIsThePomsVersion() throws Exception {
+        Run version = stowage("", "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out().strip()).isEqualTo("stowage " + BuildExpectations.version());
     }
 
     @Test
