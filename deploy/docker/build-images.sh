@@ -117,7 +117,7 @@ jar_version() {
   python3 - "$1" <<'PY'
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as jar:
-    lines = jar.read("BOOT-INF/classes/META-INF/build-info.properties").decode().splitlines()
+    lines = jar.read("META-INF/build-info.properties").decode().splitlines()
 print(next(line.split("=", 1)[1] for line in lines if line.startswith("build.version=")))
 PY
 }
