@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stowage.testing.BuildExpectations;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Each service's SBOM ({@code <module>/target/<module>.sbom.json}, CycloneDX, written when the jar is packaged and
  * shipped in the image as {@code /application/sbom.json}) lists exactly the libraries its boot jar holds: the
  * {@code name-version.jar} files of {@code BOOT-INF/lib} and the SBOM's library components, by artifactId and
- * version, are the same set. A library missing on either side fails, naming it.
+ * version, are the same set. A library missing on either side fails, naming it. The same for the {@code stowage}
+ * command's shaded jar and {@code cli/target/stowage.sbom.json}.
  */
 class SbomTest {
 
@@ -33,21 +40,10 @@ class SbomTest {
         assertThat(jar)
                 .as("build it first (mvn package, or the full mvn verify)")
                 .isRegularFile();
-        assertThat(sbom)
-                .as("written by cyclonedx-maven-plugin in the package phase")
-                .isRegularFile();
 
-        JsonNode bom = JSON.readTree(Files.readString(sbom));
-        JsonNode subject = bom.path("metadata").path("component");
-        assertThat(subject.path("name").asString()).isEqualTo(module);
-        assertThat(subject.path("version").asString()).isEqualTo(BuildExpectations.version());
-
-        String bootVersion = null;
         Set<String> inSbom = new TreeSet<>();
-        for (JsonNode component : bom.path("components")) {
-            if (!component.path("type").asString().equals("library")) {
-                continue;
-            }
+        String bootVersion = null;
+        for (JsonNode component : libraries(sbom, module)) {
             String group = component.path("group").asString();
             String name = component.path("name").asString();
             String version = component.path("version").asString();
@@ -87,6 +83,75 @@ class SbomTest {
         assertThat(difference(inSbom, inJar))
                 .as("in the SBOM, missing from the jar")
                 .isEmpty();
+    }
+
+    /**
+     * The {@code stowage} command's jar is shaded: its libraries' classes are merged into it, each with its Maven
+     * metadata ({@code META-INF/maven/<group>/<artifact>/pom.properties}), which must name the same libraries at
+     * the same versions as {@code cli/target/stowage.sbom.json}.
+     */
+    @Test
+    void theCommandsSbomListsExactlyTheLibrariesShadedIntoItsJar() throws IOException {
+        Path jar = Path.of("..", "cli", "target", "stowage.jar");
+        Path sbom = Path.of("..", "cli", "target", "stowage.sbom.json");
+        assertThat(jar)
+                .as("build it first (mvn package, or the full mvn verify)")
+                .isRegularFile();
+        Set<String> inSbom = new TreeSet<>();
+        for (JsonNode component : libraries(sbom, "cli")) {
+            inSbom.add(component.path("group").asString() + ":"
+                    + component.path("name").asString() + ":"
+                    + component.path("version").asString());
+        }
+        Set<String> inJar = new TreeSet<>();
+        try (JarFile shaded = new JarFile(jar.toFile())) {
+            for (JarEntry entry : shaded.stream().toList()) {
+                if (entry.getName().startsWith("META-INF/maven/")
+                        && entry.getName().endsWith("/pom.properties")) {
+                    Properties pom = new Properties();
+                    try (InputStream in = shaded.getInputStream(entry)) {
+                        pom.load(in);
+                    }
+                    inJar.add(pom.getProperty("groupId") + ":" + pom.getProperty("artifactId") + ":"
+                            + pom.getProperty("version"));
+                }
+            }
+            // The jar's own metadata: the SBOM names it as its subject, not as a library.
+            assertThat(inJar.remove("dev.stowage:cli:" + BuildExpectations.version()))
+                    .as("the command's own pom.properties")
+                    .isTrue();
+            // picocli is built with Gradle and ships no Maven metadata: its classes stand for it.
+            String picocli = inSbom.stream()
+                    .filter(library -> library.startsWith("info.picocli:picocli:"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("picocli missing from " + sbom));
+            assertThat(shaded.getEntry("picocli/CommandLine.class")).as(picocli).isNotNull();
+            inJar.add(picocli);
+        }
+        assertThat(difference(inJar, inSbom))
+                .as("in the jar, missing from the SBOM")
+                .isEmpty();
+        assertThat(difference(inSbom, inJar))
+                .as("in the SBOM, missing from the jar")
+                .isEmpty();
+    }
+
+    /** The SBOM's library components, after checking that it describes {@code module} at the POM's version. */
+    private static List<JsonNode> libraries(Path sbom, String module) throws IOException {
+        assertThat(sbom)
+                .as("written by cyclonedx-maven-plugin in the package phase")
+                .isRegularFile();
+        JsonNode bom = JSON.readTree(Files.readString(sbom));
+        JsonNode subject = bom.path("metadata").path("component");
+        assertThat(subject.path("name").asString()).isEqualTo(module);
+        assertThat(subject.path("version").asString()).isEqualTo(BuildExpectations.version());
+        List<JsonNode> libraries = new ArrayList<>();
+        for (JsonNode component : bom.path("components")) {
+            if (component.path("type").asString().equals("library")) {
+                libraries.add(component);
+            }
+        }
+        return libraries;
     }
 
     private static Set<String> difference(Set<String> a, Set<String> b) {
