@@ -77,12 +77,7 @@ class SbomTest {
         assertThat(inJar)
                 .as("libraries of %s (BOOT-INF/lib) against its SBOM %s", jar, sbom)
                 .hasSizeGreaterThan(50);
-        assertThat(difference(inJar, inSbom))
-                .as("in the jar, missing from the SBOM")
-                .isEmpty();
-        assertThat(difference(inSbom, inJar))
-                .as("in the SBOM, missing from the jar")
-                .isEmpty();
+        assertSameLibraries(inJar, inSbom);
     }
 
     /**
@@ -128,12 +123,7 @@ class SbomTest {
             assertThat(shaded.getEntry("picocli/CommandLine.class")).as(picocli).isNotNull();
             inJar.add(picocli);
         }
-        assertThat(difference(inJar, inSbom))
-                .as("in the jar, missing from the SBOM")
-                .isEmpty();
-        assertThat(difference(inSbom, inJar))
-                .as("in the SBOM, missing from the jar")
-                .isEmpty();
+        assertSameLibraries(inJar, inSbom);
     }
 
     /** The SBOM's library components, after checking that it describes {@code module} at the POM's version. */
@@ -152,6 +142,16 @@ class SbomTest {
             }
         }
         return libraries;
+    }
+
+    /** Fails naming every library that one side has and the other lacks. */
+    private static void assertSameLibraries(Set<String> inJar, Set<String> inSbom) {
+        assertThat(difference(inJar, inSbom))
+                .as("in the jar, missing from the SBOM")
+                .isEmpty();
+        assertThat(difference(inSbom, inJar))
+                .as("in the SBOM, missing from the jar")
+                .isEmpty();
     }
 
     private static Set<String> difference(Set<String> a, Set<String> b) {
