@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 import dev.stowage.worker.analysis.AnalyzerSettings;
 import dev.stowage.worker.analysis.StructureAnalyzer;
 import java.io.BufferedInputStream;

@@ -10,7 +10,7 @@
 #               (promtool check rules on the queries as recording rules)
 #   k8s         every manifest against the Kubernetes/KEDA/CloudNativePG/RabbitMQ schemas, strictly
 #               (deploy/k8s/validate/validate.mjs)
-#   docker      the Dockerfile's jar paths are what Maven builds and what .dockerignore lets in
+#   docker      the Dockerfile's jar and SBOM paths are what Maven builds and what .dockerignore lets in
 #   shell       shellcheck (Debian) on the deployment and CI scripts
 # Runs every check, then exits non-zero if any failed. Usage: deploy/check.sh
 set -uo pipefail
@@ -118,11 +118,16 @@ docker_jars() {
   for app in api-gateway worker-service; do
     grep -q "<finalName>$app</finalName>" "$app/pom.xml" || { echo "$app/pom.xml: finalName is not $app" >&2; ok=1; }
     grep -qx "!$app/target/$app.jar" .dockerignore || { echo ".dockerignore does not let in $app/target/$app.jar" >&2; ok=1; }
+    grep -qx "!$app/target/$app.sbom.json" .dockerignore || { echo ".dockerignore does not let in $app/target/$app.sbom.json" >&2; ok=1; }
     grep -q "APP: $app\$" docker-compose.yml || { echo "docker-compose.yml builds no image with APP=$app" >&2; ok=1; }
   done
   # shellcheck disable=SC2016 # the Dockerfile's own variables, literally
   grep -q 'COPY ${APP}/target/${APP}.jar' deploy/docker/Dockerfile || { echo "deploy/docker/Dockerfile: jar path" >&2; ok=1; }
-  [ $ok = 0 ] && echo "Dockerfile, .dockerignore, poms and docker-compose.yml agree on the jars"
+  # shellcheck disable=SC2016 # the Dockerfile's own variables, literally
+  grep -q 'COPY ${APP}/target/${APP}.sbom.json sbom.json' deploy/docker/Dockerfile || { echo "deploy/docker/Dockerfile: SBOM path" >&2; ok=1; }
+  # shellcheck disable=SC2016 # Maven's own expression, literally
+  grep -q '<outputName>${project.build.finalName}.sbom</outputName>' pom.xml || { echo "pom.xml: the SBOM's name" >&2; ok=1; }
+  [ $ok = 0 ] && echo "Dockerfile, .dockerignore, poms and docker-compose.yml agree on the jars and their SBOMs"
   return $ok
 }
 

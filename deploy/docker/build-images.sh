@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Builds Stowage's two images from the jars (mvn -B -DskipTests package first):
-#   stowage/api-gateway:<content hash> and :local, stowage/worker-service:<content hash> and :local
-# on eclipse-temurin:17-jre, the image users build on.
+# Builds Stowage's two images from the jars and their SBOMs (mvn -B -DskipTests package first):
+#   stowage/api-gateway:<content hash>, :<version> and :local, stowage/worker-service:<the same three>
+# on eclipse-temurin:17-jre, the image users build on. <version> is the one the jar was built as (its
+# build-info.properties: the POM's). Each image carries the OCI labels org.opencontainers.image.version (that
+# version), .revision (git rev-parse HEAD), .source (STOWAGE_IMAGE_SOURCE, default https://stowage.dev), .title
+# and .licenses (Apache-2.0), and the jar's SBOM as /application/sbom.json; deploy/docker/check-images.sh checks
+# them against the POM.
 #
 # --local-deps: for Docker hosts that cannot pull registry images, also builds stand-ins from Debian's packages
 # and puts the Stowage images on the local Java runtime instead:
@@ -13,9 +17,10 @@
 # Each honours the environment and paths docker-compose.yml relies on (deploy/docker/local-deps/*/Dockerfile),
 # so the compose file under test is the one users run. Grafana has no Debian package: it has no stand-in.
 #
-# Every image is tagged with a hash of what it is made from (its recipe, its parent image, the jar), and one
-# whose tag exists is not built again. The tags are written to deploy/docker/.images.env as the variables
-# docker-compose.yml and the tests read (STOWAGE_RABBITMQ_IMAGE, ...): `set -a; . deploy/docker/.images.env`.
+# Every image is tagged with a hash of what it is made from (its recipe, its parent image; the jar, its SBOM and
+# the labels), and one whose tag exists is not built again. The tags are written to deploy/docker/.images.env as
+# the variables docker-compose.yml and the tests read (STOWAGE_RABBITMQ_IMAGE, ...), with STOWAGE_VERSION:
+# `set -a; . deploy/docker/.images.env`.
 #
 # Usage: deploy/docker/build-images.sh [--local-deps]
 set -euo pipefail
@@ -28,7 +33,7 @@ local_deps=false
 for arg in "$@"; do
   case "$arg" in
     --local-deps) local_deps=true ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-images.sh: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -107,21 +112,44 @@ if $local_deps; then
     "STOWAGE_PROMETHEUS_IMAGE=$prometheus" "STOWAGE_JAVA_IMAGE=$java_image" >>"$env_file.new"
 fi
 
+# jar_version JAR: build.version of the jar's META-INF/build-info.properties (written by the build from the POM).
+jar_version() {
+  python3 - "$1" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    lines = jar.read("META-INF/build-info.properties").decode().splitlines()
+print(next(line.split("=", 1)[1] for line in lines if line.startswith("build.version=")))
+PY
+}
+
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+source_url=${STOWAGE_IMAGE_SOURCE:-https://stowage.dev}
 java_ref=$java_image
 exists "$java_image" && java_ref=$(image_id "$java_image")
+versions=()
 for app in api-gateway worker-service; do
   jar=$app/target/$app.jar
-  [ -f "$jar" ] || { echo "build-images.sh: $jar is missing: build the jars first (mvn -B -DskipTests package)" >&2; exit 1; }
-  tag=stowage/$app:$(hash_of "$java_ref" "$here/Dockerfile" .dockerignore "$jar")
+  sbom=$app/target/$app.sbom.json
+  for built in "$jar" "$sbom"; do
+    [ -f "$built" ] || { echo "build-images.sh: $built is missing: build the jars first (mvn -B -DskipTests package)" >&2; exit 1; }
+  done
+  version=$(jar_version "$jar") || { echo "build-images.sh: $jar has no build.version in its build-info.properties" >&2; exit 1; }
+  versions+=("$version")
+  tag=stowage/$app:$(hash_of "$java_ref $version $revision $source_url" "$here/Dockerfile" .dockerignore "$jar" "$sbom")
   if ! exists "$tag"; then
-    log "building $tag on $java_image"
-    docker_build -f "$here/Dockerfile" --build-arg APP="$app" --build-arg JAVA_IMAGE="$java_image" -t "$tag" .
+    log "building $tag ($version, $revision) on $java_image"
+    docker_build -f "$here/Dockerfile" --build-arg APP="$app" --build-arg JAVA_IMAGE="$java_image" \
+      --build-arg VERSION="$version" --build-arg REVISION="$revision" --build-arg SOURCE="$source_url" -t "$tag" .
   fi
+  docker tag "$tag" "stowage/$app:$version"
   docker tag "$tag" "stowage/$app:local"
   var=STOWAGE_GATEWAY_IMAGE
   [ "$app" = worker-service ] && var=STOWAGE_WORKER_IMAGE
   echo "$var=$tag" >>"$env_file.new"
 done
+[ "${versions[0]}" = "${versions[1]}" ] \
+  || { echo "build-images.sh: the jars were built as different versions: ${versions[*]}" >&2; exit 1; }
+echo "STOWAGE_VERSION=${versions[0]}" >>"$env_file.new"
 mv "$env_file.new" "$env_file"
 log "images ready ($env_file):"
 sed 's/^/  /' "$env_file" >&2

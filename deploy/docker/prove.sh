@@ -22,8 +22,9 @@ done
 for tool in docker python3; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install docker.io python3)" >&2; exit 1; }
 done
-if [ ! -f api-gateway/target/api-gateway.jar ] || [ ! -f worker-service/target/worker-service.jar ]; then
-  echo "[prove] building the jars (mvn -B -q -DskipTests package)"
+if [ ! -f api-gateway/target/api-gateway.jar ] || [ ! -f worker-service/target/worker-service.jar ] \
+  || [ ! -f api-gateway/target/api-gateway.sbom.json ] || [ ! -f worker-service/target/worker-service.sbom.json ]; then
+  echo "[prove] building the jars and their SBOMs (mvn -B -q -DskipTests package)"
   mvn -B -q -DskipTests package
 fi
 # shellcheck disable=SC2086 # one flag or none

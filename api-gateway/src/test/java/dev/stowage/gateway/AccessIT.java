@@ -1,7 +1,9 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stowage.testing.BuildExpectations;
 import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.StowageClient.Answer;
 import dev.stowage.testing.TestServices;
@@ -23,7 +25,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Keys, roles and tenants over every endpoint, against the real database and broker: no key → 401, a USER key on
  * admin endpoints → 403, another tenant's ids → 404 and absent from its lists, keys added and revoked at run time,
- * nothing outside /api asks for a key, and an actuator that shows health and metrics only.
+ * nothing outside /api asks for a key, and an actuator that shows health, build info and metrics only.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AccessIT {
@@ -227,14 +229,22 @@ class AccessIT {
     }
 
     @Test
-    void actuatorShowsHealthAndMetricsOnly() {
+    void actuatorShowsHealthInfoAndMetricsOnly() {
         assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
+        assertThat(anonymous.get("/actuator/info").status()).isEqualTo(200);
         assertThat(new String(anonymous.get("/actuator/health").bytes(), StandardCharsets.UTF_8))
                 .doesNotContain("postgres", "rabbit", "details");
         assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(200);
         for (String hidden : List.of("env", "beans", "configprops", "heapdump", "threaddump", "loggers", "mappings")) {
             assertThat(admin.get("/actuator/" + hidden).status()).as(hidden).isEqualTo(404);
         }
+    }
+
+    @Test
+    void actuatorInfoNamesTheBuildsVersionAndCommitWithoutAKey() {
+        Answer info = anonymous.get("/actuator/info");
+        assertThat(info.status()).isEqualTo(200);
+        BuildExpectations.assertInfoMatchesBuild(info.json(), "api-gateway");
     }
 
     private static JsonNode upload(StowageClient client) {

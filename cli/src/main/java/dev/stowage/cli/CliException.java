@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.cli;
 
 /** A failure the command reports in one line and ends with its exit code. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.model;
 
 /** A job's status, always derived from the statuses of its files when it is read. */

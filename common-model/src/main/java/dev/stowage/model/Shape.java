@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.model;
 
 /** How the file's top level is laid out. */

@@ -1,7 +1,10 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stowage.testing.BuildExpectations;
+import dev.stowage.testing.StowageClient;
 import dev.stowage.testing.TestServices;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** The {@code stowage} command ({@code cli/target/stowage.jar}) as a user runs it, against the running stack. */
 class CliIT {
@@ -97,6 +101,22 @@ class CliIT {
         assertThat(letters.out()).contains("broken.json").contains("InvalidJson");
         Run replay = stowage(services.adminKey, "dead-letters", "--job", job, "--replay");
         assertThat(replay.out()).contains("replayed 1 file(s)");
+    }
+
+    @Test
+    void versionIsThePomsVersionAsTheRunningJarsSayIt() throws Exception {
+        Run version = stowage("", "--version");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out().strip()).isEqualTo("stowage " + BuildExpectations.version());
+        // The jars as processes, the gateway and the workers: build-info.properties read from the boot jar.
+        for (ServiceProcess process : Stack.get().processes) {
+            JsonNode info = new StowageClient(process.base(), null)
+                    .get("/actuator/info")
+                    .json();
+            assertThat(info.path("build").path("version").asString())
+                    .as("%s: %s", process.base(), info)
+                    .isEqualTo(BuildExpectations.version());
+        }
     }
 
     @Test

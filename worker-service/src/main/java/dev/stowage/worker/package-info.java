@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /** The worker: consumes one message per file, analyzes the file, stores it in PostgreSQL, acks after commit. */
 @NullMarked
 package dev.stowage.worker;

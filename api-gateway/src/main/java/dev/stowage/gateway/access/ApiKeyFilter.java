@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.gateway.access;
 
 import dev.stowage.gateway.system.ApiProblem;
@@ -42,7 +43,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     /**
      * Only the API needs a key: static pages, Swagger UI ({@code /swagger-ui*}), the OpenAPI document
-     * ({@code /v3/api-docs*}) and the actuator's exposed endpoints (health and prometheus only) are public, and
+     * ({@code /v3/api-docs*}) and the actuator's exposed endpoints (health, info and prometheus only) are public, and
      * hold no tenant's data. Every endpoint with data lives under {@code /api/}, so a new one is protected without
      * anyone having to remember (and {@code OpenApiDocumentIT} fails for a controller mapped elsewhere). Decided on
      * the path as the servlet container normalized and decoded it, so that {@code //api/…}, {@code /x/../api/…} or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.gateway.console;
 
 import dev.stowage.gateway.access.Caller;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.gateway.system;
 
 import org.apache.coyote.http11.AbstractHttp11Protocol;

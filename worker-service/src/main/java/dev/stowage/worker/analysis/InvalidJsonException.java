@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.worker.analysis;
 
 /** The file is not valid JSON (or JSON Lines); the message says where. Permanent: retrying cannot help. */

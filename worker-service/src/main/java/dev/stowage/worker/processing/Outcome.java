@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.worker.processing;
 
 /** What happens to a delivery once its file's outcome is recorded (or could not be). */

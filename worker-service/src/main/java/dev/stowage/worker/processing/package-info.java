@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Consuming work messages: the file's state machine and its retries; a message is acknowledged once its file's
  * outcome is committed. A batch's small files (up to {@link FileProcessor#SHARED_TRANSACTION_MAX_FILE_SIZE} bytes

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package dev.stowage.worker.storage;
 
 /** A value that PostgreSQL cannot hold (such as NUL in text). Permanent: retrying cannot help. */
