@@ -71,6 +71,39 @@ class TopologyTest {
         });
     }
 
+    @Test
+    void webhookDeliveriesHaveTheirOwnQueueTiersAndDeadLetterQueue() {
+        List<Duration> delays = List.of(Duration.ofSeconds(10), Duration.ofMinutes(1));
+        assertThat(topology.webhookQueues(delays))
+                .containsExactly(
+                        "stowage.webhooks",
+                        "stowage.webhooks.dlq",
+                        "stowage.webhooks.retry.10000ms",
+                        "stowage.webhooks.retry.60000ms");
+        List<Queue> queues = topology.webhookDeclarables(delays).getDeclarablesByType(Queue.class);
+        assertThat(queues)
+                .extracting(Queue::getName)
+                .containsExactlyInAnyOrderElementsOf(topology.webhookQueues(delays));
+        Queue webhooks = queues.stream()
+                .filter(q -> q.getName().equals("stowage.webhooks"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(webhooks.getArguments())
+                .containsEntry("x-queue-type", "quorum")
+                .containsEntry("x-dead-letter-exchange", "stowage.webhooks.dlx")
+                .containsEntry("x-dead-letter-strategy", "at-least-once");
+        Queue tier = queues.stream()
+                .filter(q -> q.getName().equals("stowage.webhooks.retry.60000ms"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(tier.getArguments())
+                .containsEntry("x-message-ttl", 60000)
+                .containsEntry("x-dead-letter-exchange", "stowage.webhooks");
+        assertThat(topology.webhookExchanges())
+                .doesNotContainAnyElementsOf(topology.exchanges())
+                .contains("stowage.webhooks.retry");
+    }
+
     private Queue queue(String name) {
         return topology.declarables().getDeclarablesByType(Queue.class).stream()
                 .filter(q -> q.getName().equals(name))
