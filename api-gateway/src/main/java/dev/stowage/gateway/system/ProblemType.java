@@ -142,8 +142,8 @@ public enum ProblemType {
             HttpStatus.UNPROCESSABLE_CONTENT,
             "idempotency-key-reused",
             "Idempotency key used for another request",
-            "Idempotency-Key 'nightly-2026-12-04' was used within 24 hours for another request (other files, bytes"
-                    + " or dataset), job 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10. Use a new key for a new upload."),
+            "Idempotency-Key 'nightly-2026-12-04' was used within 24 hours for another request (other files, bytes,"
+                    + " dataset or callback URL), job 0b9e5a3c-7f1d-4c56-9a57-3c1e4f8b2d10. Use a new key for a new upload."),
     QUOTA_EXCEEDED(
             HttpStatus.TOO_MANY_REQUESTS,
             "quota-exceeded",

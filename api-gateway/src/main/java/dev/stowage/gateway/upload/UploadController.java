@@ -170,7 +170,7 @@ class UploadController {
                         in = ParameterIn.HEADER,
                         description = "Makes retries safe: the same key from the same tenant within 24 hours"
                                 + " answers the job of the first request (200, Idempotent-Replayed: true) instead"
-                                + " of making another; with a different request (other files, bytes or dataset)"
+                                + " of making another; with a different request (other files, bytes, dataset or callback URL)"
                                 + " it answers 422 idempotency-key-reused. 1 to 255 printable ASCII characters,"
                                 + " a UUID say",
                         schema =
