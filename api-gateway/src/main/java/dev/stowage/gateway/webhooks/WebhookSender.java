@@ -24,6 +24,7 @@ import org.springframework.amqp.AmqpRejectAndDontRequeueException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.annotation.RabbitListener;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -82,8 +83,19 @@ class WebhookSender {
     }
 
     @RabbitListener(queues = "#{@topology.webhookQueue()}", concurrency = "2")
-    void deliver(Message message) {
+    void deliver(Message message) throws InterruptedException {
         UUID id = UUID.fromString(new String(message.getBody(), StandardCharsets.US_ASCII));
+        try {
+            deliver(id);
+        } catch (DataAccessException e) {
+            // The database is away: the message goes back to the queue, a second later rather than at once.
+            log.warn("Webhook {} not tried, the database is not reachable: {}", id, e.toString());
+            Thread.sleep(1000);
+            throw e;
+        }
+    }
+
+    private void deliver(UUID id) {
         Optional<WebhookDeliveries.Pending> pending = deliveries.pending(id);
         if (pending.isEmpty()) {
             return; // delivered or failed already: a second message of it
