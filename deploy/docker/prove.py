@@ -474,8 +474,12 @@ def prove_cluster(stack, report):
     all_queues = queues(stack)
     ours = {name: q for name, q in all_queues.items() if name.startswith("stowage.")}
     replicated = all(q["type"] == "quorum" and len(q["members"]) == 3 for q in ours.values())
+    # The work queue, its DLQ and 3 retry tiers; the webhook queue, its DLQ and its 4 retry tiers (the defaults).
+    expected = {"stowage.work", "stowage.dlq", "stowage.webhooks", "stowage.webhooks.dlq"}
+    expected |= {f"stowage.retry.{ms}ms" for ms in (1000, 2000, 4000)}
+    expected |= {f"stowage.webhooks.retry.{ms}ms" for ms in (10_000, 60_000, 600_000, 3_600_000)}
     report.add("every queue a quorum queue with 3 replicas", ", ".join(f"{n} ({len(q['members'])})" for n, q in sorted(ours.items())),
-               replicated and len(ours) == 5)
+               replicated and set(ours) == expected)
 
     uploads = Uploads(stack, "flow")
     files = mixed_files(1000, 60)
