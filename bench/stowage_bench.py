@@ -467,6 +467,11 @@ def stop_workers():
                 if proc_status(pid, "VmRSS") is None:
                     break
                 time.sleep(0.25)
+            else:
+                # As deploy/local/stop.sh does: a worker still there after 20 s would hold its port into `big`.
+                log(f"{name} did not stop in 20 s; killed")
+                os.kill(pid, 9)
+                time.sleep(1)
             os.remove(os.path.join(RUN, f"{name}.pid"))
 
 
