@@ -27,9 +27,7 @@ final class CancelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!jobId.matches("[0-9a-fA-F-]{36}")) {
-            throw new CliException("JOB must be a job id (a UUID), not '" + jobId + "'.", ExitCodes.CANNOT);
-        }
+        StatusCommand.requireJobId(jobId);
         JsonNode job = stowage.api().post("/api/v1/jobs/" + jobId + "/cancel");
         PrintWriter out = spec.commandLine().getOut();
         out.printf(

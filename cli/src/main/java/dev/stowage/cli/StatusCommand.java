@@ -30,9 +30,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!jobId.matches("[0-9a-fA-F-]{36}")) {
-            throw new CliException("JOB must be a job id (a UUID), not '" + jobId + "'.", ExitCodes.CANNOT);
-        }
+        requireJobId(jobId);
         JsonNode job = stowage.api().get("/api/v1/jobs/" + jobId);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -56,5 +54,12 @@ final class StatusCommand implements Callable<Integer> {
             files.print(out);
         }
         return job.get("progress").get("failed").asLong() > 0 ? ExitCodes.FILES_FAILED : ExitCodes.OK;
+    }
+
+    /** A JOB argument must be a job id before it goes into a URL. */
+    static void requireJobId(String jobId) {
+        if (!jobId.matches("[0-9a-fA-F-]{36}")) {
+            throw new CliException("JOB must be a job id (a UUID), not '" + jobId + "'.", ExitCodes.CANNOT);
+        }
     }
 }
